@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { command, query } from './define';
+import { BackupIdSchema, DeviceIdSchema, OperationRefSchema, Sha256HexSchema } from '../domain';
+
+export const BackupFileSchema = z.object({ name: z.string(), size: z.number().int(), sha256: Sha256HexSchema });
+
+export const BackupSummarySchema = z.object({
+  backupId: BackupIdSchema,
+  deviceId: DeviceIdSchema,
+  platformId: z.number().int(),
+  createdAt: z.string(),
+  kind: z.enum(['dct', 'firmware']),
+  reason: z.string(),
+  files: z.array(BackupFileSchema),
+  /** Folder on disk, shown so the user knows where their data is. */
+  location: z.string(),
+});
+export type BackupSummary = z.infer<typeof BackupSummarySchema>;
+
+export const backupsMethods = {
+  'backups.list': query(z.object({ deviceId: DeviceIdSchema.optional() }), z.object({ backups: z.array(BackupSummarySchema) }), 'Every backup, newest first.'),
+  'backups.verify': query(
+    z.object({ backupId: BackupIdSchema }),
+    z.object({ ok: z.boolean(), problems: z.array(z.string()) }),
+    'Re-hash every file of a backup against its manifest.',
+  ),
+  'backups.create': command(z.object({ deviceId: DeviceIdSchema }), OperationRefSchema, 'Back up the DCT and key slots now. Result: BackupSummary.'),
+  'backups.restore': command(
+    z.object({ backupId: BackupIdSchema }),
+    OperationRefSchema,
+    'Write a backup back to its device (keys/server key selectively, or firmware), verified by read-back.',
+  ),
+} as const;

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { command, query } from './define';
+import { DeviceIdSchema, OperationRefSchema } from '../domain';
+import { LedStateSchema } from '../domain/led';
+
+export const FindingSchema = z.object({
+  id: z.string(),
+  severity: z.enum(['ok', 'info', 'warn', 'error']),
+  source: z.enum(['led', 'usb', 'control', 'dct', 'modules', 'cloud']),
+  title: z.string(),
+  detail: z.string(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const WizardStepIdSchema = z.enum(['diagnose', 'enter-dfu', 'reflash-os', 'repair-keys', 'reflash-user', 'wifi', 'verify']);
+export type WizardStepId = z.infer<typeof WizardStepIdSchema>;
+
+export const PlanStepSchema = z.object({
+  step: WizardStepIdSchema,
+  action: z.enum(['run', 'skip', 'manual']),
+  title: z.string(),
+  reason: z.string(),
+});
+export type PlanStep = z.infer<typeof PlanStepSchema>;
+
+export const DiagnosisSchema = z.object({
+  deviceId: DeviceIdSchema.nullable(),
+  /** What is wrong, in plain words. */
+  summary: z.string(),
+  cause: z.string(),
+  why: z.string(),
+  findings: z.array(FindingSchema),
+  plan: z.array(PlanStepSchema),
+});
+export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+
+export const VerifyResultSchema = z.object({
+  deviceId: DeviceIdSchema,
+  cloudStatus: z.enum(['connected', 'connecting', 'disconnected', 'unknown']),
+  onlineInCloud: z.boolean().nullable(),
+  led: LedStateSchema.nullable(),
+  message: z.string(),
+});
+export type VerifyResult = z.infer<typeof VerifyResultSchema>;
+
+export const diagnosisMethods = {
+  'diagnosis.run': query(
+    z.object({ deviceId: DeviceIdSchema, ledPatternId: z.string().max(64).optional(), readDct: z.boolean().default(true) }),
+    OperationRefSchema,
+    'Read-only diagnosis: mode, cloud status, modules, key and server-key health. Result: Diagnosis.',
+  ),
+  'diagnosis.verify': query(
+    z.object({ deviceId: DeviceIdSchema, timeoutMs: z.number().int().min(1000).max(600_000).default(60_000) }),
+    OperationRefSchema,
+    'Wait for the device to reach the cloud (control request 300 + cloud API). Result: VerifyResult.',
+  ),
+  'rescue.start': command(
+    z.object({
+      deviceId: DeviceIdSchema,
+      steps: z.array(WizardStepIdSchema).min(1),
+      productId: z.number().int().positive().optional(),
+    }),
+    OperationRefSchema,
+    'Run the planned wizard steps in one go (one DFU session where possible). Result: { reportId }.',
+  ),
+} as const;
