@@ -1,0 +1,32 @@
+import { createBridgeClient, type PreloadBridge } from './bridge-client';
+import { ApiError, type ApiClient } from './types';
+import { createWsClient, wsUrlFromLocation } from './ws-client';
+
+export { ApiError, type ApiClient };
+
+let api: ApiClient | null = null;
+
+/** Picks the transport once: the preload bridge inside Electron, else the rescue host's WebSocket. */
+export function getApi(): ApiClient {
+  if (api) return api;
+  const bridge = (globalThis as { particleRescue?: PreloadBridge }).particleRescue;
+  if (bridge) {
+    api = createBridgeClient(bridge);
+    return api;
+  }
+  const url = wsUrlFromLocation(window.location);
+  if (!url) {
+    throw new ApiError({
+      code: 'FORBIDDEN_SENDER',
+      message: 'This page was opened without its access token.',
+      fix: 'Open the full address the rescue host printed (it ends in ?token=…).',
+    });
+  }
+  api = createWsClient(url);
+  return api;
+}
+
+/** Component tests inject a fake client. */
+export function setApiForTests(fake: ApiClient | null): void {
+  api = fake;
+}
