@@ -1,0 +1,85 @@
+import { platformsById } from '@particle/device-constants';
+import { findLedPattern, type LedCatalogEntry, type RepairSuggestion } from './led-catalog';
+import type { PlanFacts } from './plan';
+
+export type KeyVerdict = 'healthy' | 'broken' | 'unknown';
+
+/** The facts turned into the handful of yes/no questions the plan and the story are built from. */
+export interface Assessment {
+  network: 'wifi' | 'cellular' | 'unknown';
+  generation: number | null;
+  led: LedCatalogEntry | null;
+  /** The LED's most likely remedy (its first suggestion that is an action). */
+  ledPrimary: RepairSuggestion | null;
+  protected: boolean;
+  keys: KeyVerdict;
+  needsKeyRepair: boolean;
+  systemBroken: boolean;
+  userBroken: boolean;
+  /** Listening mode without credentials (or no credentials at all): the user must hand them over. */
+  needsNetworkSetup: boolean;
+  /** The LED points at the network itself (cannot join, no internet) rather than missing credentials. */
+  networkSuspect: boolean;
+  hardwareSuspected: boolean;
+  connected: boolean;
+}
+
+/** Patterns that mean listening mode (../shared/reference/led-status.md §4.1 #5, #6). */
+const LISTENING_LEDS = new Set(['blinking-blue', 'fast-blinking-blue']);
+
+interface RawPlatform {
+  generation: number;
+  features: string[];
+}
+
+function platformTraits(platformId: number | null): { network: Assessment['network']; generation: number | null } {
+  const raw = platformId === null ? undefined : (platformsById[platformId] as RawPlatform | undefined);
+  if (!raw) return { network: 'unknown', generation: null };
+  const network = raw.features.includes('wifi') ? 'wifi' : raw.features.includes('cellular') ? 'cellular' : 'unknown';
+  return { network, generation: raw.generation };
+}
+
+function keyVerdict(facts: PlanFacts): KeyVerdict {
+  const health = facts.keyHealth;
+  if (!health || !health.dctReadable) return 'unknown';
+  return health.healthy ? 'healthy' : 'broken';
+}
+
+/** Device OS evidently runs in these modes, so an LED cannot overrule that it is there. */
+const deviceOsRuns = (mode: PlanFacts['mode']): boolean => mode === 'normal' || mode === 'listening' || mode === 'safe';
+
+export function assess(facts: PlanFacts): Assessment {
+  const { network, generation } = platformTraits(facts.platformId);
+  const led = facts.ledPatternId ? (findLedPattern(facts.ledPatternId) ?? null) : null;
+  const suggests = new Set(led?.suggests ?? []);
+  const ledPrimary = led?.suggests.find((s) => s !== 'none' && s !== 'safe-mode') ?? null;
+  const keys = keyVerdict(facts);
+  const connected = facts.cloudStatus === 'connected' || (facts.cloudStatus === 'unknown' && led?.id === 'breathing-cyan');
+  // In DFU mode the modules cannot be read; blinking yellow there is most often the user's own doing.
+  const systemBroken =
+    facts.systemFirmwareValid === false ||
+    (facts.systemFirmwareValid === null && facts.mode !== 'dfu' && !deviceOsRuns(facts.mode) && ledPrimary === 'reflash-os');
+  const userBroken =
+    facts.userFirmwareValid === false ||
+    (facts.userFirmwareValid !== true && (facts.mode === 'safe' || (!connected && suggests.has('reflash-user'))));
+  const listening = facts.mode === 'listening' || (facts.mode === null && LISTENING_LEDS.has(led?.id ?? ''));
+  const needsNetworkSetup = facts.wifiCredentials === false || (listening && facts.wifiCredentials !== true);
+  const ledPointsAtKeys = suggests.has('repair-keys') || suggests.has('server-key');
+  // A device that reaches the cloud has working keys, whatever the LED the user picked says.
+  const needsKeyRepair = keys === 'broken' || (keys === 'unknown' && !connected && (ledPointsAtKeys || systemBroken));
+  return {
+    network,
+    generation,
+    led,
+    ledPrimary,
+    protected: facts.protected || facts.keyHealth?.protected === true,
+    keys,
+    needsKeyRepair,
+    systemBroken,
+    userBroken,
+    needsNetworkSetup,
+    networkSuspect: !needsNetworkSetup && !connected && ledPrimary === 'wifi',
+    hardwareSuspected: ledPrimary === 'hardware',
+    connected,
+  };
+}
