@@ -12,6 +12,8 @@ export interface CliEnv {
   printJson(value: unknown): void;
   /** True when --json was given: print one JSON document and nothing else on stdout. */
   json: boolean;
+  /** The given device ID, validated; with --virtual and none given, the virtual device's ID. */
+  deviceId(given?: string): Promise<string>;
 }
 
 export interface CliCommand {

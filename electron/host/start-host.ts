@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { toErrorData } from '../../shared/errors';
+import { parseArgs, stringFlag } from '../cli/args';
+import { createDispatcher } from '../rpc/dispatcher';
+import { buildHandlers } from '../rpc/handlers';
+import { defaultDataDir } from '../services/app-paths';
+import { createServices } from '../services/create-services';
+import { startRescueHost } from './rescue-host';
+
+const HELP = `Particle Rescue rescue host (browser mode)
+
+Usage: npm run start:browser -- [options]
+
+  --port <n>            port on 127.0.0.1 (default: a free one)
+  --station             rescue-station banner for a bench machine serving several devices
+  --read-only           diagnose and read only; every write is refused
+  --scenario <a,b,…>    plug in these virtual devices at start (demo/training)
+  --no-hardware         use only the virtual device lab
+  --lab-timing <fast|realistic>   virtual device timing (default realistic)
+  --data-dir <folder>   where backups, journals and reports live
+  --open                open the system browser`;
+
+function openBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.flags.help) {
+    console.log(HELP);
+    return;
+  }
+  const readOnly = args.flags['read-only'] === true;
+  const station = args.flags.station === true;
+  const services = await createServices({
+    transport: 'browser',
+    dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(),
+    hardware: args.flags['no-hardware'] !== true,
+    labTiming: stringFlag(args, 'lab-timing') === 'fast' ? 'fast' : 'realistic',
+    readOnly,
+    station,
+  });
+  for (const scenario of (stringFlag(args, 'scenario') ?? '').split(',').filter(Boolean)) {
+    await services.lab.attach(scenario);
+  }
+  const handlers = buildHandlers(services, { transport: 'browser', openExternal: async () => false });
+  const dispatch = createDispatcher(handlers, {
+    readOnly,
+    validateOutput: true,
+    onInternalError: (method, error) => services.opLog.write('app', 'error', `${method}: ${String(error)}`),
+  });
+  const host = await startRescueHost({
+    port: Number(stringFlag(args, 'port') ?? 0),
+    staticDir: join(__dirname, '..', '..', 'renderer'),
+    dispatch,
+    bus: services.bus,
+  });
+  const usb = services.devices.status();
+  const lines = [
+    station ? '━━ Particle Rescue — rescue station ━━' : 'Particle Rescue — browser mode',
+    `Open: ${host.url}`,
+    `Access token is new for this run (restart = new token). Listening on 127.0.0.1 only.`,
+    `Mode: ${readOnly ? 'READ-ONLY (diagnose and back up, no writes)' : 'read/write'}; data: ${services.config.dataDir}`,
+    usb.available ? 'USB: hardware available' : `USB: ${usb.problem?.message ?? 'unavailable'} — the virtual device lab is available.`,
+  ];
+  console.log(lines.join('\n'));
+  if (args.flags.open) openBrowser(host.url);
+  const stop = async () => {
+    await host.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  const data = toErrorData(error);
+  console.error(`The rescue host could not start: ${data.code === 'INTERNAL' && error instanceof Error ? error.message : data.message}\n${data.fix}`);
+  process.exit(1);
+});
