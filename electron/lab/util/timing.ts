@@ -1,0 +1,65 @@
+/**
+ * Delays a real device imposes. 'realistic' follows the reference (poll timeouts, flash erase and
+ * program times, ≈1 s before acting on reset/DFU requests, ≈1 s to re-enumerate); 'fast' is zero-delay
+ * for tests. Delays go through an injectable sleep so tests never wait on the wall clock.
+ */
+export type TimingName = 'realistic' | 'fast';
+export type Sleep = (ms: number) => Promise<void>;
+
+export interface TimingProfile {
+  readonly name: TimingName;
+  /** Time to erase one flash sector of the given size. */
+  eraseMs(sectorSize: number): number;
+  /** Time to program `bytes` bytes. */
+  programMs(bytes: number): number;
+  /** Delay between a RESET/DFU/SAFE_MODE reply and the device acting on it (system_control_internal.cpp). */
+  readonly actionDelayMs: number;
+  /** USB gone → USB back with the new PID. */
+  readonly reenumerateMs: number;
+  /** Gen 2 bootloader counts down before resetting after leave (500 ticks). */
+  readonly manifestResetMs: number;
+  /** Wait between cloud connection attempts while handshakes keep failing. */
+  cloudRetryMs(attempt: number): number;
+  /** Per-request time a host would give up after (libusb 5 s); a P2 OUT without data stage hangs this long. */
+  readonly transferTimeoutMs: number;
+}
+
+/** Device OS reconnect back-off: 1 s ×5, 2 s ×5, 4 s ×5 … 64 s ×5, then 128 s (led-status.md §4.2 #24). */
+function backoffMs(attempt: number): number {
+  const step = Math.floor(attempt / 5);
+  return step > 6 ? 128_000 : 1000 * 2 ** step;
+}
+
+export const REALISTIC: TimingProfile = {
+  name: 'realistic',
+  // STM32F2 sector erase: ~0.5 s for 16 KB up to ~2 s for 128 KB; nRF52840 4 KB page ~85 ms.
+  eraseMs: (size) => Math.max(85, Math.round((size / 1024) * 15)),
+  // ~16 µs per 32-bit word on STM32F2, so about 4 ms per KB.
+  programMs: (bytes) => Math.ceil(bytes / 1024) * 4,
+  actionDelayMs: 1000,
+  reenumerateMs: 1000,
+  manifestResetMs: 500,
+  cloudRetryMs: backoffMs,
+  transferTimeoutMs: 5000,
+};
+
+export const FAST: TimingProfile = {
+  name: 'fast',
+  eraseMs: () => 0,
+  programMs: () => 0,
+  actionDelayMs: 0,
+  reenumerateMs: 0,
+  manifestResetMs: 0,
+  // Not zero: a device retrying the handshake in a zero-delay loop would starve the event loop.
+  cloudRetryMs: () => 25,
+  transferTimeoutMs: 0,
+};
+
+export function timingProfile(name: TimingName): TimingProfile {
+  return name === 'fast' ? FAST : REALISTIC;
+}
+
+export const realSleep: Sleep = (ms) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, Math.max(0, ms));
+  });
