@@ -18,7 +18,9 @@ export const ModuleInfoSchema = z.object({
   flags: z.number().int(),
   dependencies: z.array(z.object({ function: ModuleFunctionSchema, index: z.number().int(), version: z.number().int() })),
   crcOk: z.boolean(),
+  /** null when the module has no recognisable suffix (very old images), so there is no stored hash to check. */
   sha256Ok: z.boolean().nullable(),
+  /** SHA-256 of the module up to its suffix hash field: the firmware id Particle tools show (hex). */
   sha256: z.string(),
   productId: z.number().int().nullable(),
   productVersion: z.number().int().nullable(),
@@ -38,6 +40,8 @@ export const InspectResultSchema = z.object({
 
 export const FlashPlanStepSchema = z.object({
   fileName: z.string(),
+  /** Plain words, e.g. "system part 2 v2302 → 0x08060000". */
+  label: z.string(),
   module: ModuleInfoSchema,
   alt: z.number().int(),
   address: z.number().int(),
@@ -50,11 +54,44 @@ export const FlashPlanSchema = z.object({
   platformId: z.number().int(),
   steps: z.array(FlashPlanStepSchema),
   backupFirst: z.array(z.object({ what: z.string(), address: z.number().int(), length: z.number().int() })),
+  /** Regions filled with 0xFF before the modules (Gen 3: the legacy user slot when a ≥ 3.1 app is flashed). */
+  invalidateFirst: z.array(z.object({ what: z.string(), alt: z.number().int(), address: z.number().int(), length: z.number().int() })),
   /** What the device will run afterwards, in words. */
   outcome: z.string(),
+  /** Anything here blocks the flash: nothing is written while a problem remains. */
   problems: z.array(FileProblemSchema),
+  /** Worth knowing, not blocking (e.g. the device's own modules could not be read to check dependencies). */
+  warnings: z.array(FileProblemSchema),
 });
 export type FlashPlan = z.infer<typeof FlashPlanSchema>;
+
+export type FileProblem = z.infer<typeof FileProblemSchema>;
+export type FlashPlanStep = z.infer<typeof FlashPlanStepSchema>;
+export type InspectResult = z.infer<typeof InspectResultSchema>;
+
+/** One module as the device reports it after flashing (control request 90). */
+export const ConfirmedModuleSchema = z.object({
+  function: ModuleFunctionSchema,
+  index: z.number().int(),
+  version: z.number().int(),
+  valid: z.boolean(),
+});
+
+export const FlashResultSchema = z.object({
+  plan: FlashPlanSchema,
+  /** Backup of what was on the device before (restore with backups.restore). */
+  backupId: z.string().nullable(),
+  /** What the device reports after re-enumerating; null when it could not be asked (see confirmation). */
+  modules: z.array(ConfirmedModuleSchema).nullable(),
+  confirmation: z.enum(['confirmed', 'unconfirmed']),
+});
+export type FlashResult = z.infer<typeof FlashResultSchema>;
+
+export const RestoreFirmwareResultSchema = z.object({
+  backupId: z.string(),
+  restored: z.array(z.object({ name: z.string(), address: z.number().int(), length: z.number().int() })),
+});
+export type RestoreFirmwareResult = z.infer<typeof RestoreFirmwareResultSchema>;
 
 export const firmwareMethods = {
   'firmware.inspect': query(z.object({ files: z.array(FirmwareFileSchema).min(1).max(16) }), InspectResultSchema, 'Read module headers and check CRC/SHA/size.'),
@@ -66,6 +103,6 @@ export const firmwareMethods = {
   'firmware.flash': command(
     z.object({ deviceId: DeviceIdSchema, files: z.array(FirmwareFileSchema).min(1).max(16) }),
     OperationRefSchema,
-    'Back up, flash with read-back verify, leave DFU and confirm the modules. Result: { plan, backupId, modules }.',
+    'Back up, flash with read-back verify, leave DFU and confirm the modules. Result: FlashResult.',
   ),
 } as const;

@@ -1,0 +1,60 @@
+import { RescueError } from '../../../shared/errors';
+import type { FileProblem, InspectResult } from '../../../shared/contract/firmware';
+import { integrityProblems, problem, slotProblems } from './module-checks';
+import { parseModule, type ParsedModule } from './module-parser';
+import { isZip, readZip } from './zip-reader';
+
+export interface FirmwareFile {
+  fileName: string;
+  data: Uint8Array;
+}
+
+export interface InspectedFile {
+  fileName: string;
+  modules: ParsedModule[];
+  problems: FileProblem[];
+}
+
+function asProblem(error: unknown): FileProblem {
+  if (error instanceof RescueError) return problem(error.code, error.message, error.fix);
+  throw error;
+}
+
+/** Release archives carry notes and manifests next to the modules; only `.bin` members are firmware. */
+function expand(file: FirmwareFile): { members: FirmwareFile[]; problems: FileProblem[] } {
+  if (!isZip(file.data)) return { members: [file], problems: [] };
+  try {
+    const members = readZip(file.fileName, file.data)
+      .filter((e) => e.name.toLowerCase().endsWith('.bin'))
+      .map((e) => ({ fileName: `${file.fileName}/${e.name}`, data: e.data }));
+    if (members.length > 0) return { members, problems: [] };
+    return {
+      members,
+      problems: [problem('FIRMWARE_INVALID', `${file.fileName} holds no .bin modules.`, 'Choose a Device OS release archive or the .bin files themselves.')],
+    };
+  } catch (error) {
+    return { members: [], problems: [asProblem(error)] };
+  }
+}
+
+/** Parse and check every file; never throws for bad input: what is wrong lands in `problems`. */
+export function inspectFiles(files: FirmwareFile[]): InspectedFile[] {
+  return files.map((file) => {
+    const { members, problems } = expand(file);
+    const modules: ParsedModule[] = [];
+    for (const member of members) {
+      try {
+        const parsed = parseModule(member.fileName, member.data);
+        modules.push(parsed);
+        problems.push(...integrityProblems(parsed), ...slotProblems(parsed));
+      } catch (error) {
+        problems.push(asProblem(error));
+      }
+    }
+    return { fileName: file.fileName, modules, problems };
+  });
+}
+
+export function toInspectResult(inspected: InspectedFile[]): InspectResult {
+  return { files: inspected.map((f) => ({ fileName: f.fileName, modules: f.modules.map((m) => m.info), problems: f.problems })) };
+}
