@@ -3,7 +3,7 @@
  * resources/linux/50-particle.rules (the deb installs that file; the AppImage writes this text). The
  * installed copy is compared byte for byte, so an edit here must be made in both places: a test checks.
  */
-export const PARTICLE_UDEV_RULES_PATH = '/etc/udev/rules.d/50-particle.rules';
+export const PARTICLE_UDEV_RULES_PATH = '/etc/udev/rules.d/50-particle-rescue.rules';
 
 export const PARTICLE_UDEV_RULES = [
   '# Particle Rescue: USB access to Particle devices (vendor 0x2b04) without root.',

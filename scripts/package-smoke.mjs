@@ -1,0 +1,201 @@
+// Packaging smoke without downloads: runs `electron-builder --dir` for Linux on a copy of the project
+// against a stub Electron distribution, then checks what came out: app.asar, every native add-on
+// unpacked beside it (none left inside the archive), the udev rule, and the fuses on the binary.
+//
+// The stub is a shell script carrying an Electron fuse wire in its default (unsafe) state, so the
+// afterPack hook really flips it and the check really reads it back. The real dist/ is packaged
+// when it has been built (npm run build); otherwise a minimal stand-in dist/ is written, which is
+// enough to prove the packaging configuration.
+//
+//   node scripts/package-smoke.mjs [--keep]    exit code 0 when every check passes
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const EXECUTABLE = 'particle-rescue';
+const TIMEOUT_MS = 150_000;
+
+/** Directories that must sit in app.asar.unpacked, one per native add-on the app loads. */
+export const UNPACKED_MODULES = ['usb', 'serialport', '@serialport/bindings-cpp', '@node-usb'];
+
+/**
+ * Electron's defaults as they ship: run-as-node, NODE_OPTIONS and --inspect on, asar-only and
+ * integrity off, file:// privileges on; plus one fuse newer than @electron/fuses knows about.
+ */
+const STOCK_FUSE_WIRE = '101100011';
+
+function stubElectronDist(dir) {
+  mkdirSync(join(dir, 'resources'), { recursive: true });
+  const wire = Buffer.concat([
+    Buffer.from(`#!/bin/sh\necho "stub Electron for the packaging smoke"\nexit 0\n# `),
+    Buffer.from(SENTINEL),
+    Buffer.from([1, STOCK_FUSE_WIRE.length]),
+    Buffer.from(STOCK_FUSE_WIRE),
+    Buffer.from('\n'),
+  ]);
+  writeFileSync(join(dir, 'electron'), wire);
+  chmodSync(join(dir, 'electron'), 0o755);
+  writeFileSync(join(dir, 'LICENSE'), 'stub\n');
+}
+
+function standInDist(dir) {
+  const files = {
+    'dist/electron/main/main.js': "'use strict';\n// stand-in main process for the packaging smoke\n",
+    'dist/electron/preload/preload.js': "'use strict';\n",
+    'dist/renderer/index.html': '<!doctype html><title>Particle Rescue</title>\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
+
+/**
+ * electron-builder finds production dependencies with `npm list`, which loses nested packages when
+ * node_modules is a symlink, so the copy is real: hard links where the file system allows.
+ */
+function copyNodeModules(dir) {
+  const from = join(ROOT, 'node_modules');
+  const to = join(dir, 'node_modules');
+  if (spawnSync('cp', ['-al', from, to]).status === 0) return;
+  rmSync(to, { recursive: true, force: true });
+  if (spawnSync('cp', ['-a', from, to]).status !== 0) throw new Error(`could not copy ${from} to ${to}`);
+}
+
+/** A copy of what electron-builder reads from the project, so the checkout is never written to. */
+function stageProject(dir) {
+  for (const path of ['package.json', 'package-lock.json', 'electron-builder.yml', 'resources', 'scripts/after-pack.cjs', 'electron/main/fuses.ts']) {
+    cpSync(join(ROOT, path), join(dir, path), { recursive: true });
+  }
+  copyNodeModules(dir);
+  const builtMain = join(ROOT, require(join(ROOT, 'package.json')).main);
+  if (existsSync(builtMain)) {
+    cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+    return 'built';
+  }
+  standInDist(dir);
+  return 'stand-in';
+}
+
+function runBuilder(projectDir, electronDist, outputDir) {
+  const cli = require.resolve('electron-builder/cli.js', { paths: [ROOT] });
+  const args = [
+    cli,
+    '--linux',
+    'dir',
+    '--x64',
+    '--projectDir',
+    projectDir,
+    `-c.electronDist=${electronDist}`,
+    `-c.directories.output=${outputDir}`,
+  ];
+  // Everything it might otherwise fetch is either on disk or switched off.
+  const env = {
+    ...process.env,
+    CSC_IDENTITY_AUTO_DISCOVERY: 'false',
+    ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+    ELECTRON_BUILDER_CACHE: join(outputDir, '..', 'cache'),
+    npm_config_offline: 'true',
+  };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => {
+      output += `\npackage-smoke: electron-builder did not finish within ${TIMEOUT_MS / 1000} s, stopped`;
+      child.kill('SIGKILL');
+    }, TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
+  });
+}
+
+/** Files inside app.asar (not unpacked) whose name ends in .node: each one would fail to load. */
+function packedNativeFiles(asarPath) {
+  const { getRawHeader } = require('@electron/asar');
+  const found = [];
+  const walk = (node, prefix) => {
+    for (const [name, entry] of Object.entries(node.files ?? {})) {
+      const path = `${prefix}${name}`;
+      if (entry.files) walk(entry, `${path}/`);
+      else if (name.endsWith('.node') && !entry.unpacked) found.push(path);
+    }
+  };
+  walk(getRawHeader(asarPath).header, '');
+  return found;
+}
+
+async function fuseViolations(binary) {
+  const { FuseV1Options, getCurrentFuseWire } = require('@electron/fuses');
+  const { transformSync } = require('esbuild');
+  const { code } = transformSync(readFileSync(join(ROOT, 'electron/main/fuses.ts'), 'utf8'), { loader: 'ts', format: 'cjs' });
+  const module = { exports: {} };
+  new Function('module', 'exports', code)(module, module.exports);
+  return module.exports.fuseWireViolations(await getCurrentFuseWire(binary), FuseV1Options);
+}
+
+async function inspect(appDir) {
+  const failures = [];
+  const resources = join(appDir, 'resources');
+  const asar = join(resources, 'app.asar');
+  if (!existsSync(asar)) return [`${asar} is missing`];
+  for (const name of UNPACKED_MODULES) {
+    if (!existsSync(join(resources, 'app.asar.unpacked', 'node_modules', name))) {
+      failures.push(`resources/app.asar.unpacked/node_modules/${name} is missing`);
+    }
+  }
+  for (const path of packedNativeFiles(asar)) failures.push(`native add-on packed inside app.asar: ${path}`);
+  const rule = join(resources, 'udev', '50-particle.rules');
+  if (!existsSync(rule)) failures.push('resources/udev/50-particle.rules is missing');
+  else if (!readFileSync(rule).equals(readFileSync(join(ROOT, 'resources/linux/50-particle.rules')))) {
+    failures.push('resources/udev/50-particle.rules differs from resources/linux/50-particle.rules');
+  }
+  const binary = join(appDir, EXECUTABLE);
+  if (!existsSync(binary)) failures.push(`${EXECUTABLE} executable is missing`);
+  else failures.push(...(await fuseViolations(binary)).map((v) => `fuse: ${v}`));
+  return failures;
+}
+
+/**
+ * Runs the whole smoke. Returns what it found; `workDir` stays on disk only with `keep`, so a
+ * failure can be looked at. `editConfig` rewrites the staged electron-builder.yml, which lets a test
+ * prove that a broken configuration is caught.
+ */
+export async function runPackageSmoke({ keep = false, editConfig = (text) => text } = {}) {
+  const workDir = mkdtempSync(join(tmpdir(), 'particle-rescue-smoke-'));
+  try {
+    const electronDist = join(workDir, 'electron-dist');
+    const projectDir = join(workDir, 'project');
+    const outputDir = join(workDir, 'release');
+    stubElectronDist(electronDist);
+    const dist = stageProject(projectDir);
+    const configPath = join(projectDir, 'electron-builder.yml');
+    writeFileSync(configPath, editConfig(readFileSync(configPath, 'utf8')));
+    const started = Date.now();
+    const build = await runBuilder(projectDir, electronDist, outputDir);
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    const appDir = join(outputDir, 'linux-unpacked');
+    const failures = build.code === 0 ? await inspect(appDir) : [`electron-builder exited with ${build.code}`];
+    return { ok: failures.length === 0, failures, dist, seconds, workDir: keep ? workDir : null, builderOutput: build.output };
+  } finally {
+    if (!keep) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await runPackageSmoke({ keep: process.argv.includes('--keep') });
+  if (!result.ok) process.stdout.write(result.builderOutput);
+  console.log(`package smoke (${result.dist} dist/, ${result.seconds} s): ${result.ok ? 'passed' : 'FAILED'}`);
+  for (const failure of result.failures) console.log(`  - ${failure}`);
+  if (result.workDir) console.log(`  output kept in ${result.workDir}`);
+  process.exitCode = result.ok ? 0 : 1;
+}
