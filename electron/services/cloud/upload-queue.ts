@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DeviceIdSchema } from '../../../shared/domain';
+import { readJsonFile, writeJsonAtomic } from './atomic-json';
+
+export const QueuedUploadFileSchema = z.object({
+  deviceId: DeviceIdSchema,
+  /** A public key: not secret, but still only in this 0600 file, never in a log. */
+  publicKeyPem: z.string(),
+  algorithm: z.enum(['rsa', 'ecc']),
+  productId: z.number().int().positive().optional(),
+  profileId: z.string(),
+  queuedAt: z.string(),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+});
+export type QueuedUpload = z.infer<typeof QueuedUploadFileSchema>;
+
+const QueueFileSchema = z.object({ version: z.literal(1), items: z.array(QueuedUploadFileSchema) });
+
+/** Public keys waiting for the cloud, in `<dataDir>/upload-queue.json`; one entry per device (the newest key wins). */
+export class UploadQueue {
+  private readonly file: string;
+  private items: QueuedUpload[] | null = null;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'upload-queue.json');
+  }
+
+  async list(): Promise<QueuedUpload[]> {
+    if (!this.items) this.items = (await readJsonFile(this.file, QueueFileSchema))?.items ?? [];
+    return [...this.items];
+  }
+
+  async put(item: QueuedUpload): Promise<void> {
+    const items = (await this.list()).filter((i) => i.deviceId !== item.deviceId);
+    await this.write([...items, item]);
+  }
+
+  /** Removes exactly this entry: a newer key queued meanwhile for the same device stays. */
+  async remove(item: QueuedUpload): Promise<void> {
+    await this.write((await this.list()).filter((i) => !(i.deviceId === item.deviceId && i.queuedAt === item.queuedAt && i.publicKeyPem === item.publicKeyPem)));
+  }
+
+  async update(item: QueuedUpload): Promise<void> {
+    const items = await this.list();
+    const index = items.findIndex((i) => i.deviceId === item.deviceId && i.publicKeyPem === item.publicKeyPem);
+    if (index < 0) return;
+    items[index] = item;
+    await this.write(items);
+  }
+
+  private async write(items: QueuedUpload[]): Promise<void> {
+    await writeJsonAtomic(this.file, { version: 1, items });
+    this.items = items;
+  }
+}
