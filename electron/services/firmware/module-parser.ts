@@ -91,6 +91,27 @@ function findPrefix(fileName: string, data: Uint8Array, view: DataView): { prefi
   );
 }
 
+/** Suffix extensions (S > 40) must be well-formed TLVs filling [crc − S, crc − 36) exactly (firmware-modules.md §3). */
+function suffixExtensionsValid(view: DataView, from: number, to: number): boolean {
+  let at = from;
+  while (at < to) {
+    if (at + 4 > to) return false;
+    const type = view.getUint16(at, true);
+    const length = view.getUint16(at + 2, true);
+    if (length < 4 || at + length > to) return false;
+    at += length;
+    if (type === 0) return true;
+  }
+  return at === to;
+}
+
+function suffixSizeValid(view: DataView, crcAt: number, headerEnd: number): number | null {
+  const size = view.getUint16(crcAt - 2, true);
+  if (size === 36 || size === 40) return size;
+  if (size > 40 && size !== 0xffff && crcAt - size >= headerEnd && suffixExtensionsValid(view, crcAt - size, crcAt - 36)) return size;
+  return null;
+}
+
 function sha256(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(bytes).digest();
 }
@@ -128,13 +149,12 @@ export function parseModule(fileName: string, input: Uint8Array): ParsedModule {
 
   const crcAt = image.length - CRC_SIZE;
   const imageView = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  const suffixSize = imageView.getUint16(crcAt - 2, true);
-  const hasSuffix = suffixSize >= MIN_SUFFIX_SIZE && suffixSize !== 0xffff && suffixSize <= crcAt - offset - PREFIX_SIZE;
+  const suffixSize = suffixSizeValid(imageView, crcAt, offset + PREFIX_SIZE);
   let sha256Ok: boolean | null = null;
   let hash = sha256(image.subarray(0, crcAt));
   let productId: number | null = null;
   let productVersion: number | null = null;
-  if (hasSuffix) {
+  if (suffixSize !== null) {
     hash = sha256(image.subarray(0, crcAt - 34));
     sha256Ok = Buffer.from(image.subarray(crcAt - 34, crcAt - 2)).equals(hash);
     if (suffixSize >= 40) {

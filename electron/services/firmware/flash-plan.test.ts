@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { DeviceModuleInfo } from '../control/module-info';
+import { planFlash } from './flash-plan';
+import { inspectFiles, type FirmwareFile } from './inspect';
+import { fixturesDir, photonSystemPart1, photonSystemPart2, photonUserPart, testModule, testZip } from './test-modules';
+
+const DEVICE = '0123456789abcdef01234567';
+
+function installed(list: [DeviceModuleInfo['function'], number, number, boolean?][]): DeviceModuleInfo[] {
+  return list.map(([fn, index, version, valid = true]) => ({
+    function: fn, index, version, size: 0, failedChecks: valid ? 0 : 0x02, valid, store: 'main', dependencies: [],
+  }));
+}
+
+const HEALTHY_PHOTON = installed([['bootloader', 0, 1100], ['systemPart', 1, 2302], ['systemPart', 2, 2302], ['userPart', 1, 6]]);
+
+function plan(platformId: number, files: FirmwareFile[], device: DeviceModuleInfo[] | null = HEALTHY_PHOTON) {
+  return planFlash({ deviceId: DEVICE, platformId, inspected: inspectFiles(files), installed: device });
+}
+
+const codes = (p: ReturnType<typeof plan>) => p.plan.problems.map((x) => x.code);
+
+describe('planFlash', () => {
+  it('orders a Photon system-part pair by dependency and places each at its start address', () => {
+    const p = plan(6, [{ fileName: 'system-part2.bin', data: photonSystemPart2() }, { fileName: 'system-part1.bin', data: photonSystemPart1() }]);
+    expect(codes(p)).toEqual([]);
+    expect(p.plan.steps.map((s) => [s.fileName, s.address, s.alt, s.route])).toEqual([
+      ['system-part1.bin', 0x08020000, 0, 'dfu'],
+      ['system-part2.bin', 0x08060000, 0, 'dfu'],
+    ]);
+    expect(p.plan.outcome).toMatch(/system part 1 v2302 \(system-part1\.bin\), system part 2 v2302 \(system-part2\.bin\)/);
+    expect(p.plan.backupFirst.map((b) => [b.address, b.length])).toEqual([[0x080a0000, 0x20000], [0x08020000, 0x40000], [0x08060000, 0x40000]]);
+  });
+
+  it('places Electron modules by prefix start address, not by file name', () => {
+    const electron = (file: string, index: number, startAddress: number, dep: number) => ({
+      fileName: file,
+      data: testModule({ platformId: 10, function: 'systemPart', index, startAddress, seed: index, dependency: { function: 'systemPart', index: dep, version: 2302 } }),
+    });
+    const files = [electron('system-part1.bin', 3, 0x08060000, 2), electron('system-part3.bin', 2, 0x08040000, 1), electron('system-part2.bin', 1, 0x08020000, 3)];
+    const p = plan(10, files, null);
+    expect(codes(p)).toEqual([]);
+    expect(p.plan.steps.map((s) => [s.fileName, s.module.index, s.address])).toEqual([
+      ['system-part2.bin', 1, 0x08020000],
+      ['system-part3.bin', 2, 0x08040000],
+      ['system-part1.bin', 3, 0x08060000],
+    ]);
+  });
+
+  it('puts dependencies first across kinds (system before user)', () => {
+    const p = plan(6, [{ fileName: 'app.bin', data: photonUserPart() }, { fileName: 'os.zip', data: testZip([{ name: 'system-part2.bin', data: photonSystemPart2() }, { name: 'system-part1.bin', data: photonSystemPart1() }]) }]);
+    expect(p.plan.steps.map((s) => s.module.function + s.module.index)).toEqual(['systemPart1', 'systemPart2', 'userPart1']);
+  });
+
+  it('refuses another platform’s binary', () => {
+    const p = plan(13, [{ fileName: 'photon.bin', data: photonUserPart() }]);
+    expect(codes(p)).toEqual(['WRONG_PLATFORM']);
+    expect(p.plan.problems[0].message).toMatch(/Photon.*Boron/);
+  });
+
+  it('refuses dependencies the device does not meet, and ones the set does not meet', () => {
+    const oldDevice = installed([['systemPart', 1, 1213], ['systemPart', 2, 1213]]);
+    expect(codes(plan(6, [{ fileName: 'app.bin', data: photonUserPart() }], oldDevice))).toEqual(['DEPENDENCY_UNMET']);
+    const damaged = installed([['systemPart', 1, 2302], ['systemPart', 2, 2302, false]]);
+    expect(plan(6, [{ fileName: 'app.bin', data: photonUserPart() }], damaged).plan.problems[0].message).toMatch(/damaged/);
+    const mixed = [{ fileName: 'sp1.bin', data: photonSystemPart1(2302) }, { fileName: 'sp2.bin', data: photonSystemPart2(2400) }];
+    expect(codes(plan(6, mixed))).toEqual(['DEPENDENCY_UNMET']);
+  });
+
+  it('only warns about dependencies outside the set when the device modules are unknown', () => {
+    const p = plan(6, [{ fileName: 'app.bin', data: photonUserPart() }], null);
+    expect(codes(p)).toEqual([]);
+    expect(p.plan.warnings.map((w) => w.code)).toEqual(['DEPENDENCY_UNMET']);
+  });
+
+  it('plans a Gen 2 bootloader as a control-request step and refuses it over DFU', () => {
+    const p = plan(6, [{ fileName: 'bootloader.bin', data: testModule({ function: 'bootloader', startAddress: 0x08000000 }) }]);
+    expect(p.plan.steps[0].route).toBe('control-request');
+    expect(codes(p)).toEqual(['REGION_NOT_WRITABLE']);
+    expect(p.plan.problems[0].message).toMatch(/protected/);
+  });
+
+  it('refuses a module too large for its slot and duplicate or overlapping modules', () => {
+    expect(codes(plan(6, [{ fileName: 'big.bin', data: photonUserPart(1, { size: 0x21000 }) }]))).toEqual(['FIRMWARE_TOO_LARGE']);
+    expect(codes(plan(6, [{ fileName: 'a.bin', data: photonUserPart(1) }, { fileName: 'b.bin', data: photonUserPart(2) }]))).toEqual(['FIRMWARE_INVALID']);
+  });
+
+  it('invalidates the legacy Gen 3 user slot first when a ≥ 3.1 user part goes to 0xB4000', () => {
+    const boron = installed([['bootloader', 0, 1100], ['radioStack', 0, 202], ['systemPart', 1, 5002]]);
+    const user = testModule({ platformId: 13, function: 'userPart', index: 2, startAddress: 0xb4000, prefixOffset: 0, dependency: { function: 'systemPart', index: 1, version: 5002 } });
+    const p = plan(13, [{ fileName: 'app.bin', data: user }], boron);
+    expect(codes(p)).toEqual([]);
+    expect(p.plan.invalidateFirst).toEqual([expect.objectContaining({ address: 0xd4000, length: 4096, alt: 0 })]);
+    expect(p.plan.backupFirst).toEqual([expect.objectContaining({ address: 0xb4000, length: 0x40000 })]);
+  });
+});
+
+const fixtures = fixturesDir();
+describe.runIf(fixtures)('planFlash on the real binaries', () => {
+  const read = (name: string): FirmwareFile => ({ fileName: name, data: readFileSync(join(fixtures ?? '', name)) });
+
+  it('orders the 043 system-part pair part 1 then part 2', () => {
+    const p = plan(6, [read('043_system-part2.bin'), read('043_system-part1.bin')], null);
+    expect(codes(p)).toEqual([]);
+    expect(p.plan.steps.map((s) => [s.fileName, s.address])).toEqual([['043_system-part1.bin', 0x08020000], ['043_system-part2.bin', 0x08060000]]);
+  });
+
+  it.each([
+    ['photon_tinker.bin', 13],
+    ['electron_tinker.bin', 6],
+    ['boron_blank.bin', 10],
+    ['p2-user-part.bin', 12],
+    ['argon-bootloader-620.bin', 32],
+    ['043_system-part1.bin', 10],
+  ])('refuses %s on platform %i', (file, platformId) => {
+    expect(codes(plan(platformId, [read(file)], null))).toContain('WRONG_PLATFORM');
+  });
+
+  it.each([
+    ['photon_tinker.bin', 6],
+    ['electron_tinker.bin', 10],
+    ['boron_blank.bin', 13],
+    ['p2-user-part.bin', 32],
+  ])('accepts %s on its own platform', (file, platformId) => {
+    expect(codes(plan(platformId, [read(file)], null))).toEqual([]);
+  });
+
+  it('refuses the bootloaders over DFU (control-request route)', () => {
+    expect(codes(plan(6, [read('RC2_bootloader.bin')], null))).toEqual(['REGION_NOT_WRITABLE']);
+    expect(codes(plan(12, [read('argon-bootloader-620.bin')], null))).toEqual(['REGION_NOT_WRITABLE']);
+  });
+});
