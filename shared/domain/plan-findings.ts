@@ -35,8 +35,9 @@ function privateKeyFinding(health: KeyHealth): Finding {
   if (pk.state === 'valid') {
     return { ...base, severity: 'error', title: 'Device key mismatch', detail: 'The private key does not match the device public key the firmware recorded.' };
   }
-  const words = { blank: 'empty', corrupt: 'corrupt', 'wrong-algorithm': 'of the wrong kind for this platform' }[pk.state];
-  return { ...base, severity: 'error', title: 'Device key unusable', detail: `The private key slot is ${words}.` };
+  const words: Record<string, string> = { blank: 'empty', corrupt: 'corrupt', 'wrong-algorithm': 'of the wrong kind for this platform' };
+  if (!(pk.state in words)) return { ...base, severity: 'warn', title: 'Device key not readable', detail: 'The private key slot could not be read.' };
+  return { ...base, severity: 'error', title: 'Device key unusable', detail: `The private key slot is ${words[pk.state]}.` };
 }
 
 function serverKeyFinding(health: KeyHealth): Finding {
@@ -54,6 +55,8 @@ function serverKeyFinding(health: KeyHealth): Finding {
       return { ...base, severity: 'error', title: 'Server key of another server', detail: `The key belongs to another cloud (${address}).` };
     case 'corrupt':
       return { ...base, severity: 'error', title: 'Server key corrupt', detail: 'The server key slot holds no usable key.' };
+    default:
+      return { ...base, severity: 'warn', title: 'Server key not readable', detail: 'The server key slot could not be read.' };
   }
 }
 

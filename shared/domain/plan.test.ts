@@ -11,13 +11,18 @@ function keyHealth(overrides: Partial<KeyHealth> = {}, privateKey: Partial<KeyHe
   const healthy = overrides.healthy ?? true;
   return {
     deviceId: DEVICE_ID,
+    platformId: 6,
     protocol: 'tcp',
+    profileId: 'particle',
     dctReadable: true,
     protected: false,
     privateKey: { state: 'valid', algorithm: 'rsa-1024', publicKeySha256: 'a'.repeat(64), matchesDevicePublicKey: healthy, ...privateKey },
-    serverKey: { state: 'genuine', sha256: 'b'.repeat(64), address: { kind: 'default', host: 'device.spark.io', port: 5683 } },
+    serverKey: { state: 'genuine', sha256: 'b'.repeat(64), address: { kind: 'default', host: 'device.spark.io', port: 5683 }, matchesProfile: true },
+    cloudConnected: null,
     healthy,
+    summary: healthy ? 'Keys are healthy.' : 'Keys need repair.',
     problems: healthy ? [] : ['The private key does not match the device public key.'],
+    notes: [],
     ...overrides,
   };
 }
@@ -149,8 +154,8 @@ const keyHealthArb: fc.Arbitrary<KeyHealth | null> = fc.option(
     healthy: fc.boolean(),
     dctReadable: fc.boolean(),
     protected: fc.boolean(),
-    state: fc.constantFrom('blank', 'corrupt', 'valid', 'wrong-algorithm' as const),
-    server: fc.constantFrom('blank', 'genuine', 'profile', 'other', 'corrupt' as const),
+    state: fc.constantFrom('blank', 'corrupt', 'valid', 'wrong-algorithm', 'unreadable' as const),
+    server: fc.constantFrom('blank', 'genuine', 'profile', 'other', 'corrupt', 'unreadable' as const),
   }).map(({ healthy, dctReadable, protected: prot, state, server }) => {
     const h = keyHealth({ healthy, dctReadable, protected: prot }, { state });
     return { ...h, serverKey: { ...h.serverKey, state: server } };

@@ -1,0 +1,155 @@
+import type { SerialPort } from 'serialport';
+import type { LogFilter, LogLine } from '../../../shared/contract/logs';
+import { RescueError } from '../../../shared/errors';
+import type { EventBus } from '../../rpc/event-bus';
+import type { OperationLog } from '../operations/operation-log';
+import type { SerialAccess, SerialPortRef } from '../usb/usb-source';
+import { LineSplitter } from './line-splitter';
+import { filterLogLines, formatLogLine, parseLogLine } from './log-parser';
+import { closePort, LOG_BAUD, openPort } from './open-port';
+import { RingBuffer } from './ring-buffer';
+
+export interface SerialServiceDeps {
+  opLog: OperationLog;
+  bus?: EventBus;
+  /** Tried in order: the lab's virtual ports, then real hardware. */
+  locators: SerialAccess[];
+  /** Lines kept per device; older ones are dropped. */
+  capacity?: number;
+  /** Lines are pushed to the renderer in batches, at most this often. */
+  batchMs?: number;
+  now?: () => Date;
+}
+
+export interface SerialPortEntry {
+  path: string;
+  deviceId: string;
+  virtual: boolean;
+}
+
+interface Stream {
+  path: string;
+  port: SerialPort;
+  splitter: LineSplitter;
+  pending: LogLine[];
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** A batch is sent at once when it grows this large, so a log flood cannot build one huge message. */
+const MAX_BATCH = 2000;
+
+/** Live Device OS serial logs per device: parsed, bounded in memory, batched to the UI, exportable. */
+export class SerialService {
+  private readonly streams = new Map<string, Stream>();
+  private readonly buffers = new Map<string, RingBuffer<LogLine>>();
+  private readonly seqs = new Map<string, number>();
+  private readonly capacity: number;
+  private readonly batchMs: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: SerialServiceDeps) {
+    this.capacity = deps.capacity ?? 50_000;
+    this.batchMs = deps.batchMs ?? 100;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** The serial port of each given device that has one. */
+  async ports(deviceIds: readonly string[]): Promise<SerialPortEntry[]> {
+    const out: SerialPortEntry[] = [];
+    for (const deviceId of deviceIds) {
+      const ref = await this.locate(deviceId);
+      if (ref) out.push({ deviceId, ...ref });
+    }
+    return out;
+  }
+
+  isStreaming(deviceId: string): boolean {
+    return this.streams.has(deviceId);
+  }
+
+  async start(deviceId: string): Promise<{ path: string }> {
+    const running = this.streams.get(deviceId);
+    if (running) return { path: running.path };
+    const ref = await this.locate(deviceId);
+    if (!ref) {
+      throw new RescueError(
+        'SERIAL_UNAVAILABLE',
+        `No USB serial port was found for device ${deviceId}.`,
+        'The port exists while Device OS runs (not in DFU mode); on Gen 3 and newer only when the application calls Serial.begin(). Replug the device and try again.',
+      );
+    }
+    const port = await openPort(ref.path, LOG_BAUD);
+    const stream: Stream = { path: ref.path, port, splitter: new LineSplitter(), pending: [], timer: null };
+    this.streams.set(deviceId, stream);
+    port.on('data', (chunk: Buffer) => this.accept(deviceId, stream, stream.splitter.push(chunk)));
+    port.on('error', (error: Error) => this.deps.opLog.write('serial', 'warn', `Serial port ${ref.path}: ${error.message}`, { deviceId }));
+    port.on('close', () => this.ended(deviceId, stream));
+    this.deps.opLog.write('serial', 'info', `Serial log started on ${ref.path}${ref.virtual ? ' (virtual device)' : ''}`, { deviceId });
+    return { path: ref.path };
+  }
+
+  async stop(deviceId: string): Promise<boolean> {
+    const stream = this.streams.get(deviceId);
+    if (!stream) return false;
+    await closePort(stream.port);
+    this.ended(deviceId, stream);
+    return true;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.streams.keys()].map((id) => this.stop(id)));
+  }
+
+  /** Buffered lines, oldest first. */
+  lines(deviceId: string): LogLine[] {
+    return this.buffers.get(deviceId)?.toArray() ?? [];
+  }
+
+  export(deviceId: string, filter?: LogFilter): { fileName: string; content: string } {
+    const lines = filterLogLines(this.lines(deviceId), filter);
+    const stamp = this.now().toISOString().replace(/[:.]/g, '-');
+    return { fileName: `particle-log-${deviceId}-${stamp}.txt`, content: lines.map(formatLogLine).join('\n') + (lines.length ? '\n' : '') };
+  }
+
+  private async locate(deviceId: string): Promise<SerialPortRef | null> {
+    for (const locator of this.deps.locators) {
+      const ref = await locator.locate(deviceId).catch(() => null);
+      if (ref) return ref;
+    }
+    return null;
+  }
+
+  private accept(deviceId: string, stream: Stream, raw: string[]): void {
+    if (raw.length === 0) return;
+    let buffer = this.buffers.get(deviceId);
+    if (!buffer) this.buffers.set(deviceId, (buffer = new RingBuffer<LogLine>(this.capacity)));
+    const receivedAt = this.now().toISOString();
+    let seq = this.seqs.get(deviceId) ?? 0;
+    for (const text of raw) {
+      const line: LogLine = { seq: seq++, deviceId, receivedAt, ...parseLogLine(text) };
+      buffer.push(line);
+      stream.pending.push(line);
+    }
+    this.seqs.set(deviceId, seq);
+    if (stream.pending.length >= MAX_BATCH) this.flush(deviceId, stream);
+    else stream.timer ??= setTimeout(() => this.flush(deviceId, stream), this.batchMs);
+  }
+
+  private flush(deviceId: string, stream: Stream): void {
+    if (stream.timer) clearTimeout(stream.timer);
+    stream.timer = null;
+    if (stream.pending.length === 0) return;
+    const lines = stream.pending;
+    stream.pending = [];
+    this.deps.bus?.emit('logs.lines', { deviceId, lines });
+  }
+
+  /** Closed by us or by the device (reset, unplug): keep the buffer, deliver what is pending. */
+  private ended(deviceId: string, stream: Stream): void {
+    if (this.streams.get(deviceId) !== stream) return;
+    this.streams.delete(deviceId);
+    this.accept(deviceId, stream, stream.splitter.flush());
+    this.flush(deviceId, stream);
+    this.deps.opLog.write('serial', 'info', `Serial log stopped on ${stream.path}`, { deviceId });
+  }
+}
