@@ -29,6 +29,18 @@ export const LoginResultSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('mfa-required'), mfaToken: z.string() }),
 ]);
 
+/** A public key waiting for the cloud (the key itself stays on disk, it is not needed to show the queue). */
+export const QueuedUploadSchema = z.object({
+  deviceId: DeviceIdSchema,
+  algorithm: z.enum(['rsa', 'ecc']),
+  productId: z.number().int().positive().optional(),
+  profileId: z.string(),
+  queuedAt: z.string(),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+});
+export type QueuedUploadInfo = z.infer<typeof QueuedUploadSchema>;
+
 export const cloudMethods = {
   'cloud.profiles': query(z.object({}), z.object({ profiles: z.array(CloudProfileSchema), activeId: z.string() }), 'Configured cloud profiles.'),
   'cloud.saveProfile': command(CloudProfileSchema, z.object({ saved: z.boolean() }), 'Add or change a private cloud profile.'),
@@ -50,5 +62,11 @@ export const cloudMethods = {
     z.object({ deviceId: DeviceIdSchema }),
     z.object({ online: z.boolean(), connected: z.boolean(), lastHeard: z.string().nullable() }),
     'What the cloud says about a device.',
+  ),
+  'cloud.uploads': query(z.object({}), z.object({ uploads: z.array(QueuedUploadSchema) }), 'Public keys queued for upload while the cloud was unreachable.'),
+  'cloud.retryUploads': command(
+    z.object({}),
+    z.object({ uploaded: z.array(DeviceIdSchema), uploads: z.array(QueuedUploadSchema) }),
+    'Try every queued public key upload again now.',
   ),
 } as const;
