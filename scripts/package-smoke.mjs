@@ -136,11 +136,8 @@ function packedNativeFiles(asarPath) {
 
 async function fuseViolations(binary) {
   const { FuseV1Options, getCurrentFuseWire } = require('@electron/fuses');
-  const { transformSync } = require('esbuild');
-  const { code } = transformSync(readFileSync(join(ROOT, 'electron/main/fuses.ts'), 'utf8'), { loader: 'ts', format: 'cjs' });
-  const module = { exports: {} };
-  new Function('module', 'exports', code)(module, module.exports);
-  return module.exports.fuseWireViolations(await getCurrentFuseWire(binary), FuseV1Options);
+  const { fuseWireViolations } = require('./after-pack.cjs').loadFuses();
+  return fuseWireViolations(await getCurrentFuseWire(binary), FuseV1Options);
 }
 
 async function inspect(appDir) {

@@ -7,9 +7,10 @@
 APP_DIR='/opt/${sanitizedProductName}'
 EXECUTABLE='${executable}'
 UDEV_RULE_SOURCE="$APP_DIR/resources/udev/50-particle.rules"
-# Own file name: the Particle CLI installs /etc/udev/rules.d/50-particle.rules and we must neither
-# overwrite it nor delete it on uninstall.
-UDEV_RULE_TARGET='/etc/udev/rules.d/50-particle-rescue.rules'
+UDEV_RULE_TARGET='/etc/udev/rules.d/50-particle.rules'
+# The Particle CLI installs a rule at the same path. postrm runs after our files are gone, so it
+# keeps this copy to tell our rule from one someone else put there later, and removes only ours.
+UDEV_RULE_RECORD='/var/lib/particle-rescue/50-particle.rules'
 
 if type update-alternatives >/dev/null 2>&1; then
   update-alternatives --install "/usr/bin/$EXECUTABLE" "$EXECUTABLE" "$APP_DIR/$EXECUTABLE" 100 \
@@ -40,6 +41,7 @@ fi
 
 if [ -f "$UDEV_RULE_SOURCE" ]; then
   install -D -m 0644 "$UDEV_RULE_SOURCE" "$UDEV_RULE_TARGET"
+  install -D -m 0644 "$UDEV_RULE_SOURCE" "$UDEV_RULE_RECORD"
   # /run/udev exists only where udevd runs (not in chroots or image builds).
   if [ -d /run/udev ] && type udevadm >/dev/null 2>&1; then
     udevadm control --reload-rules || true

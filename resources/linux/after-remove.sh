@@ -4,7 +4,8 @@
 
 EXECUTABLE='${executable}'
 APP_DIR='/opt/${sanitizedProductName}'
-UDEV_RULE_TARGET='/etc/udev/rules.d/50-particle-rescue.rules'
+UDEV_RULE_TARGET='/etc/udev/rules.d/50-particle.rules'
+UDEV_RULE_RECORD='/var/lib/particle-rescue/50-particle.rules'
 
 case "$1" in
   remove|purge) ;;
@@ -25,11 +26,13 @@ if [ -f "$APPARMOR_PROFILE_TARGET" ]; then
   rm -f "$APPARMOR_PROFILE_TARGET"
 fi
 
-if [ -f "$UDEV_RULE_TARGET" ]; then
+# Only the rule we installed goes: a different file at that path (the Particle CLI's) stays.
+if [ -f "$UDEV_RULE_TARGET" ] && [ -f "$UDEV_RULE_RECORD" ] && cmp -s "$UDEV_RULE_TARGET" "$UDEV_RULE_RECORD"; then
   rm -f "$UDEV_RULE_TARGET"
   if [ -d /run/udev ] && type udevadm >/dev/null 2>&1; then
     udevadm control --reload-rules || true
   fi
 fi
+rm -rf /var/lib/particle-rescue
 
 exit 0

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM script without type declarations
+import { runPackageSmoke } from './package-smoke.mjs';
+
+interface SmokeResult {
+  ok: boolean;
+  failures: string[];
+  dist: 'built' | 'stand-in';
+  seconds: number;
+  builderOutput: string;
+}
+
+const smoke = runPackageSmoke as (options?: { editConfig?: (text: string) => string }) => Promise<SmokeResult>;
+const SMOKE_TIMEOUT = 240_000;
+
+/** Replaces the YAML list under `key:` (top level) with `replacement`. */
+function replaceList(text: string, key: string, replacement: string): string {
+  const pattern = new RegExp(`^${key}:\\n(?:  - .*\\n)+`, 'm');
+  expect(text).toMatch(pattern);
+  return text.replace(pattern, replacement);
+}
+
+describe('packaging smoke (electron-builder --dir against a stub Electron, offline)', () => {
+  it(
+    'packages app.asar with every native add-on unpacked, the udev rule, and the fuses flipped',
+    async () => {
+      const result = await smoke();
+      expect(result.failures, result.builderOutput).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.builderOutput).not.toMatch(/downloading/i);
+    },
+    SMOKE_TIMEOUT,
+  );
+
+  it(
+    'fails when native add-ons would be packed inside app.asar',
+    async () => {
+      const result = await smoke({
+        // smartUnpack off too, or electron-builder would rescue the .node files on its own.
+        editConfig: (text) =>
+          replaceList(text, 'asarUnpack', 'asarUnpack: []\n').replace(/^asar: true$/m, 'asar:\n  smartUnpack: false'),
+      });
+      expect(result.ok).toBe(false);
+      expect(result.failures).toContain('resources/app.asar.unpacked/node_modules/usb is missing');
+      expect(result.failures.some((f) => /^native add-on packed inside app\.asar: .*\.node$/.test(f))).toBe(true);
+    },
+    SMOKE_TIMEOUT,
+  );
+
+  it(
+    'fails when the afterPack hook does not flip the fuses',
+    async () => {
+      const result = await smoke({ editConfig: (text) => text.replace(/^afterPack: .*$/m, '') });
+      expect(result.ok).toBe(false);
+      expect(result.failures).toEqual(
+        expect.arrayContaining([
+          'fuse: RunAsNode must be off but is on',
+          'fuse: EnableNodeOptionsEnvironmentVariable must be off but is on',
+          'fuse: EnableNodeCliInspectArguments must be off but is on',
+          'fuse: OnlyLoadAppFromAsar must be on but is off',
+          'fuse: EnableEmbeddedAsarIntegrityValidation must be on but is off',
+        ]),
+      );
+    },
+    SMOKE_TIMEOUT,
+  );
+});
