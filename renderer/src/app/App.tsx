@@ -1,0 +1,84 @@
+import { useEffect, useState } from 'react';
+import type { AppInfo } from '../../../shared/contract/app';
+import { getApi } from '../api';
+import { BackupsView } from '../backups/BackupsView';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { DevicesView } from '../devices/DevicesView';
+import { wireLogEvents } from '../logs/log-streams';
+import { LogsView } from '../logs/LogsView';
+import { ReportsView } from '../reports/ReportsView';
+import { SettingsView } from '../settings/SettingsView';
+import { RescueView } from '../wizard/RescueView';
+import { watchDevices } from './devices-store';
+import { go, useNav, VIEWS, type ViewId } from './nav-store';
+import { wireOperationEvents } from './operations';
+import { toProblem, type Problem } from './problem';
+
+const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
+  devices: DevicesView,
+  rescue: RescueView,
+  logs: LogsView,
+  reports: ReportsView,
+  backups: BackupsView,
+  settings: SettingsView,
+};
+
+export function App() {
+  const view = useNav((s) => s.view);
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  useEffect(() => {
+    let api;
+    try {
+      api = getApi();
+    } catch (error) {
+      setProblem(toProblem(error));
+      return;
+    }
+    wireOperationEvents(api);
+    wireLogEvents(api);
+    api
+      .call('app.info', {})
+      .then(setInfo)
+      .catch((e) => setProblem(toProblem(e)));
+    return watchDevices(api);
+  }, []);
+
+  const View = VIEW_COMPONENTS[view];
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <h1>Particle Rescue</h1>
+        {info && (
+          <span className="muted" data-testid="app-info">
+            v{info.version} · {info.transport === 'browser' ? 'browser mode' : 'desktop'}
+            {info.readOnly ? ' · read-only rescue station' : ''}
+          </span>
+        )}
+        <nav aria-label="Main">
+          <ul className="nav">
+            {VIEWS.map((v) => (
+              <li key={v.id}>
+                <button type="button" className="nav-button" data-testid={`nav-${v.id}`} aria-current={v.id === view ? 'page' : undefined} onClick={() => go(v.id)}>
+                  {v.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      {info?.readOnly && (
+        <p className="notice notice-warn" role="status">
+          This rescue station only diagnoses and reads. Repairs are switched off.
+        </p>
+      )}
+      <main id="main" className="app-main">
+        {problem ? <ErrorNotice problem={problem} testId="app-error" /> : <View />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useState } from 'react';
+import type { BackupSummary } from '../../../shared/contract/backups';
+import { getApi } from '../api';
+import { toProblem, type Problem } from '../app/problem';
+import { useOperation } from '../app/use-operation';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { OperationPanel } from '../components/OperationPanel';
+import { formatBytes } from '../components/OperationProgress';
+
+export function BackupRow({ backup, onChanged }: { backup: BackupSummary; onChanged: () => void }) {
+  const [check, setCheck] = useState<{ ok: boolean; problems: string[] } | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const { run, start } = useOperation<unknown>();
+
+  const verify = async () => {
+    setProblem(null);
+    try {
+      setCheck(await getApi().call('backups.verify', { backupId: backup.backupId }));
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  };
+
+  const restore = async () => {
+    setConfirming(false);
+    const r = await start(() => getApi().call('backups.restore', { backupId: backup.backupId }));
+    if (r.status === 'succeeded') onChanged();
+  };
+
+  return (
+    <li className="backup" data-testid={`backup-${backup.backupId}`}>
+      <h3>
+        {backup.kind === 'dct' ? 'Configuration and keys' : 'Firmware'} of {backup.deviceId}
+      </h3>
+      <p className="muted">
+        {new Date(backup.createdAt).toLocaleString()} — {backup.reason}
+      </p>
+      <p>
+        Stored in <code>{backup.location}</code>
+      </p>
+      <ul className="backup-files">
+        {backup.files.map((f) => (
+          <li key={f.name}>
+            {f.name} ({formatBytes(f.size)}) <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>
+          </li>
+        ))}
+      </ul>
+      <div className="actions">
+        <button type="button" className="btn" data-testid="backup-verify" onClick={verify}>
+          Check the files
+        </button>
+        {!confirming && (
+          <button type="button" className="btn" data-testid="backup-restore" disabled={run.status === 'running'} onClick={() => setConfirming(true)}>
+            Restore to the device
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <div className="confirm" role="group" aria-label="Confirm restore">
+          <p>This writes the backup back to device {backup.deviceId} (it must be plugged in) and checks it by reading it back.</p>
+          <button type="button" className="btn btn-primary" data-testid="backup-restore-yes" onClick={() => void restore()} autoFocus>
+            Restore now
+          </button>
+          <button type="button" className="btn" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {check && (
+        <p role="status" data-testid="backup-check" data-ok={check.ok} className={check.ok ? 'ok-text' : 'error-text'}>
+          {check.ok ? 'All files match their recorded fingerprints.' : `Problems: ${check.problems.join(' ')}`}
+        </p>
+      )}
+      <OperationPanel run={run} testId="restore" />
+      {run.status === 'succeeded' && <p role="status">Restored and verified.</p>}
+      {problem && <ErrorNotice problem={problem} />}
+    </li>
+  );
+}

@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import type { RepairResult } from '../../../shared/contract/keys';
+import type { DeviceSummary } from '../../../shared/domain';
+import { getApi } from '../api';
+import { useOperation } from '../app/use-operation';
+import { OperationPanel } from '../components/OperationPanel';
+import { SlotHashes } from '../components/SlotHashes';
+
+const UPLOAD_TEXT: Record<RepairResult['upload'], string> = {
+  done: 'The new public key is registered with the cloud.',
+  queued: 'The cloud upload is queued: it will be sent when you are logged in and online.',
+  'not-needed': 'The cloud already knew this key.',
+};
+
+/** One-click key repair: one confirmation, then the same progress UI as the wizard. */
+export function KeyRepair({ device }: { device: DeviceSummary }) {
+  const [confirming, setConfirming] = useState(false);
+  const { run, start, reset } = useOperation<RepairResult>();
+  const busy = run.status === 'running' || device.busy;
+
+  const repair = () => {
+    setConfirming(false);
+    void start(() => getApi().call('keys.repair', { deviceId: device.deviceId }));
+  };
+
+  return (
+    <div className="key-repair">
+      {!confirming && run.status !== 'running' && (
+        <button type="button" className="btn" data-testid="repair-keys" disabled={busy} onClick={() => { reset(); setConfirming(true); }}>
+          Repair keys
+        </button>
+      )}
+      {confirming && (
+        <div className="confirm" role="group" aria-label="Confirm key repair" data-testid="repair-confirm">
+          <p>
+            This backs up the configuration area, writes a fresh device key (and the server key if it is wrong), registers the new
+            key with the cloud and checks the connection. The device restarts along the way.
+          </p>
+          <button type="button" className="btn btn-primary" data-testid="repair-confirm-yes" onClick={repair} autoFocus>
+            Repair now
+          </button>
+          <button type="button" className="btn" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <OperationPanel run={run} device={device} testId="repair" />
+      {run.status === 'succeeded' && <RepairSummary result={run.result} />}
+    </div>
+  );
+}
+
+function RepairSummary({ result }: { result: RepairResult }) {
+  const headline =
+    result.action === 'none-needed' ? 'The keys were already fine: nothing was written.' : result.action === 'restored-from-backup' ? 'The device key was restored from a backup.' : 'A fresh device key was written.';
+  return (
+    <div className="notice notice-ok" role="status" data-testid="repair-result" data-action={result.action}>
+      <p>
+        <strong>{headline}</strong>
+        {result.serverKeyWritten ? ' The server key was rewritten too.' : ''}
+      </p>
+      <p>{UPLOAD_TEXT[result.upload]}</p>
+      {result.cloudConnected !== null && (
+        <p data-testid="repair-cloud">{result.cloudConnected ? 'The device is back on the cloud (breathing cyan).' : 'The device has not reached the cloud yet.'}</p>
+      )}
+      {result.backupId && <p>Backup saved as {result.backupId} (see Backups).</p>}
+      <SlotHashes before={result.before} after={result.after} />
+    </div>
+  );
+}

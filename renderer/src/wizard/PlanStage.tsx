@@ -1,0 +1,40 @@
+import type { Diagnosis } from '../../../shared/contract/diagnosis';
+import { FocusHeading } from '../components/FocusHeading';
+import { DiagnosisSummary } from './DiagnosisSummary';
+import { ManualSteps } from './ManualSteps';
+import { PlanList } from './PlanList';
+import { stepsToRun, useWizard } from './wizard-store';
+
+export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
+  const { startRescue, runVerify, backTo } = useWizard();
+  const steps = stepsToRun(diagnosis.plan);
+  const writes = steps.filter((s) => s !== 'diagnose' && s !== 'verify');
+  return (
+    <section className="stage" data-testid="stage-plan" aria-labelledby="stage-plan-title">
+      <FocusHeading focusKey="plan">
+        <span id="stage-plan-title">Step 2: The diagnosis and the plan</span>
+      </FocusHeading>
+      <DiagnosisSummary diagnosis={diagnosis} />
+      <h3>The plan</h3>
+      <p className="muted">Steps are done in this order. Nothing is written before you press the button below.</p>
+      <PlanList plan={diagnosis.plan} />
+      <ManualSteps plan={diagnosis.plan} />
+      <div className="stage-actions">
+        {writes.length > 0 ? (
+          <button type="button" className="btn btn-primary" data-testid="start-rescue" onClick={() => void startRescue()}>
+            Start the rescue ({writes.length} step{writes.length === 1 ? '' : 's'} that change the device)
+          </button>
+        ) : steps.includes('verify') ? (
+          <button type="button" className="btn btn-primary" data-testid="start-verify" onClick={() => void runVerify()}>
+            Check the cloud connection
+          </button>
+        ) : (
+          <p data-testid="nothing-to-do">Nothing on the device needs repair.</p>
+        )}
+        <button type="button" className="btn" onClick={() => backTo('diagnose')}>
+          Back to the LED step
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+import { useEffect } from 'react';
+import { useDevices } from '../app/devices-store';
+import { FocusHeading } from '../components/FocusHeading';
+import { MODE_TEXT } from '../devices/mode-text';
+import { DiagnoseStage } from './DiagnoseStage';
+import { PlanStage } from './PlanStage';
+import { RescueStage } from './RescueStage';
+import { VerifyStage } from './VerifyStage';
+import { useWizard, type WizardStage } from './wizard-store';
+
+const STAGES: { id: WizardStage; label: string }[] = [
+  { id: 'diagnose', label: 'Diagnose' },
+  { id: 'plan', label: 'Plan' },
+  { id: 'rescue', label: 'Rescue' },
+  { id: 'verify', label: 'Verify' },
+];
+
+export function RescueView() {
+  const devices = useDevices((s) => s.devices);
+  const { deviceId, stage, diagnosis, selectDevice } = useWizard();
+  const device = devices.find((d) => d.deviceId === deviceId);
+  const only = devices.length === 1 ? devices[0].deviceId : null;
+
+  useEffect(() => {
+    // With exactly one device attached there is nothing to choose.
+    if (!useWizard.getState().deviceId && only) selectDevice(only);
+  }, [only, selectDevice]);
+  const result = diagnosis.status === 'succeeded' ? diagnosis.result : null;
+  const stageIndex = STAGES.findIndex((s) => s.id === stage);
+
+  return (
+    <div className="view" data-testid="rescue-view">
+      <FocusHeading testId="view-heading" focusKey="rescue-view">
+        Rescue wizard
+      </FocusHeading>
+      <label className="field-inline">
+        <span>Device</span>
+        <select data-testid="wizard-device" value={device?.deviceId ?? ''} onChange={(e) => selectDevice(e.target.value || null)}>
+          <option value="">No device (LED guide only)</option>
+          {devices.map((d) => (
+            <option key={d.deviceId} value={d.deviceId}>
+              {d.platformName} {d.deviceId} — {MODE_TEXT[d.mode]}
+              {d.virtual ? ' — virtual device (demo)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ol className="stepper" aria-label="Wizard progress">
+        {STAGES.map((s, i) => (
+          <li key={s.id} className={i < stageIndex ? 'done' : i === stageIndex ? 'current' : ''} aria-current={i === stageIndex ? 'step' : undefined}>
+            {s.label}
+          </li>
+        ))}
+      </ol>
+      {stage === 'diagnose' && <DiagnoseStage device={device} />}
+      {stage === 'plan' && result && <PlanStage diagnosis={result} />}
+      {stage === 'rescue' && result && <RescueStage diagnosis={result} device={device} />}
+      {stage === 'verify' && <VerifyStage diagnosis={result} />}
+    </div>
+  );
+}
