@@ -17,6 +17,17 @@ export const BackupSummarySchema = z.object({
 });
 export type BackupSummary = z.infer<typeof BackupSummarySchema>;
 
+export const RestoreResultSchema = z.object({
+  backupId: BackupIdSchema,
+  deviceId: DeviceIdSchema,
+  /** Backup of what the device held just before the restore (a restore is undoable). */
+  safetyBackupId: BackupIdSchema.nullable(),
+  /** DCT regions written, by name (private-key, server-key, claim-code, cloud-transport). */
+  written: z.array(z.string()),
+  verified: z.boolean(),
+});
+export type RestoreResult = z.infer<typeof RestoreResultSchema>;
+
 export const backupsMethods = {
   'backups.list': query(z.object({ deviceId: DeviceIdSchema.optional() }), z.object({ backups: z.array(BackupSummarySchema) }), 'Every backup, newest first.'),
   'backups.verify': query(
@@ -28,6 +39,6 @@ export const backupsMethods = {
   'backups.restore': command(
     z.object({ backupId: BackupIdSchema }),
     OperationRefSchema,
-    'Write a backup back to its device (keys/server key selectively, or firmware), verified by read-back.',
+    'Write a backup back to its device (keys/server key selectively, or firmware), verified by read-back. Result: RestoreResult for DCT backups.',
   ),
 } as const;

@@ -3,7 +3,7 @@ import { command, query } from './define';
 import { Base64Schema, DeviceIdSchema, OperationRefSchema, Sha256HexSchema } from '../domain';
 
 export const PrivateKeyHealthSchema = z.object({
-  state: z.enum(['blank', 'corrupt', 'valid', 'wrong-algorithm']),
+  state: z.enum(['blank', 'corrupt', 'valid', 'wrong-algorithm', 'unreadable']),
   algorithm: z.enum(['rsa-1024', 'ec-p256', 'other']).nullable(),
   /** SHA-256 of the public key (SPKI DER) derived from the private key: safe to show, never the key. */
   publicKeySha256: Sha256HexSchema.nullable(),
@@ -12,21 +12,35 @@ export const PrivateKeyHealthSchema = z.object({
 });
 
 export const ServerKeyHealthSchema = z.object({
-  state: z.enum(['blank', 'genuine', 'profile', 'other', 'corrupt']),
+  state: z.enum(['blank', 'genuine', 'profile', 'other', 'corrupt', 'unreadable']),
   sha256: Sha256HexSchema.nullable(),
   address: z.object({ kind: z.enum(['default', 'ipv4', 'domain']), host: z.string(), port: z.number().int() }),
+  /** Whether the slot leads the device to the active cloud profile's server. */
+  matchesProfile: z.boolean(),
 });
 
 export const KeyHealthSchema = z.object({
   deviceId: DeviceIdSchema,
+  platformId: z.number().int(),
   protocol: z.enum(['tcp', 'udp']),
+  /** Cloud profile the server key was judged against. */
+  profileId: z.string(),
   dctReadable: z.boolean(),
   protected: z.boolean(),
   privateKey: PrivateKeyHealthSchema,
   serverKey: ServerKeyHealthSchema,
+  /**
+   * Whether the device was seen connected to the cloud just before the DCT was read (USB control
+   * request 300 or the cloud API); null when it could not be asked (device already in DFU mode).
+   */
+  cloudConnected: z.boolean().nullable(),
   healthy: z.boolean(),
+  /** One sentence for people. */
+  summary: z.string(),
   /** Plain-language findings, one per problem. */
   problems: z.array(z.string()),
+  /** Observations that need no repair (e.g. the firmware will refresh the public key field). */
+  notes: z.array(z.string()),
 });
 export type KeyHealth = z.infer<typeof KeyHealthSchema>;
 
@@ -47,7 +61,8 @@ export const SlotHashesSchema = z.object({
 
 export const RepairResultSchema = z.object({
   deviceId: DeviceIdSchema,
-  action: z.enum(['none-needed', 'generated', 'restored-from-backup']),
+  /** kept-key: only the server key was wrong; the device key stays and its public key is uploaded. */
+  action: z.enum(['none-needed', 'generated', 'restored-from-backup', 'kept-key']),
   keyWritten: z.boolean(),
   serverKeyWritten: z.boolean(),
   upload: z.enum(['done', 'queued', 'not-needed']),
@@ -56,6 +71,10 @@ export const RepairResultSchema = z.object({
   after: SlotHashesSchema,
   dfuSessions: z.number().int(),
   cloudConnected: z.boolean().nullable(),
+  /** Where the device key was kept on disk before it was written (0600), null when none was written. */
+  keyFile: z.string().nullable(),
+  /** What the user should know or do next, in words. */
+  messages: z.array(z.string()),
 });
 export type RepairResult = z.infer<typeof RepairResultSchema>;
 
@@ -64,7 +83,10 @@ export const PendingRepairSchema = z.object({
   lastCompletedStep: z.string(),
   startedAt: z.string(),
   uploadQueued: z.boolean(),
+  backupIds: z.array(z.string()),
+  lastError: z.string().nullable(),
 });
+export type PendingRepair = z.infer<typeof PendingRepairSchema>;
 
 export const keysMethods = {
   'keys.healthCheck': query(z.object({ deviceId: DeviceIdSchema }), OperationRefSchema, 'Read the DCT over DFU and judge the key slots (read-only). Result: KeyHealth.'),

@@ -1,0 +1,75 @@
+import { DCT_SIZE } from '../../../shared/domain/dct-layout';
+import { RescueError } from '../../../shared/errors';
+import type { OperationContext } from '../operations/operation-runner';
+import type { AttachedDevice } from '../usb/attached-device';
+import type { KeyDevicesPort, KeyDfuPort, KeyDfuSession } from './ports';
+import { PROTECTED_FIX, PROTECTED_MESSAGE } from './key-health';
+
+const DCT_ALT = 1;
+
+/** One DFU session on one device, and whether we switched it to DFU (then we switch it back). */
+export interface OpenDfu {
+  device: AttachedDevice;
+  session: KeyDfuSession;
+  entered: boolean;
+}
+
+export async function findDevice(devices: KeyDevicesPort, deviceId: string): Promise<AttachedDevice> {
+  const device = await devices.find(deviceId);
+  if (!device) {
+    throw new RescueError('DEVICE_NOT_FOUND', `Device ${deviceId} is not connected.`, 'Plug it in with a data-capable USB cable and try again.');
+  }
+  return device;
+}
+
+export async function openDfu(devices: KeyDevicesPort, dfu: KeyDfuPort, deviceId: string, ctx: OperationContext): Promise<OpenDfu> {
+  const before = await findDevice(devices, deviceId);
+  const entered = before.usbMode !== 'dfu';
+  if (entered) {
+    ctx.progress({ phase: 'enter-dfu', message: 'Switching the device to DFU mode (blinking yellow)…' });
+    await dfu.enterDfu(deviceId, ctx);
+  }
+  const session = await dfu.openSession(deviceId, ctx);
+  return { device: await findDevice(devices, deviceId).catch(() => before), session, entered };
+}
+
+/** Gives the device back the way we found it: leave DFU if we entered it, otherwise just close. */
+export async function releaseDfu(open: OpenDfu, ctx: OperationContext): Promise<void> {
+  if (open.entered) {
+    ctx.progress({ phase: 'leave-dfu', message: 'Leaving DFU mode; the device restarts.' });
+    await open.session.leave(ctx.signal);
+  } else {
+    await open.session.close();
+  }
+}
+
+export function refuseProtected(deviceId: string): RescueError {
+  return new RescueError('DEVICE_PROTECTED', `Device ${deviceId}: ${PROTECTED_MESSAGE} Nothing was written.`, PROTECTED_FIX);
+}
+
+export async function readDct(session: KeyDfuSession, ctx: OperationContext): Promise<Uint8Array> {
+  ctx.progress({ phase: 'read-dct', message: 'Reading the device configuration (DCT)…', bytesTotal: DCT_SIZE });
+  try {
+    return await session.read(DCT_ALT, 0, DCT_SIZE, undefined, ctx.signal);
+  } catch (error) {
+    if (error instanceof RescueError && error.code !== 'REGION_NOT_READABLE') throw error;
+    throw new RescueError(
+      'DCT_UNREADABLE',
+      'The device configuration (DCT) could not be read over DFU.',
+      'On a Photon/P1 the DCT is readable only while system part 2 is valid: reflash Device OS first, then repair the keys.',
+    );
+  }
+}
+
+/** Writes bytes into the DCT (never erased: the bootloader rewrites its sector) and reads them back. */
+export async function writeDctVerified(session: KeyDfuSession, offset: number, data: Uint8Array, what: string, ctx: OperationContext): Promise<void> {
+  ctx.progress({ phase: 'write', message: `Writing the ${what}…`, bytesTotal: data.length });
+  await session.write(DCT_ALT, offset, data, { erase: false, signal: ctx.signal });
+  ctx.progress({ phase: 'verify', message: `Reading the ${what} back…`, bytesTotal: data.length });
+  const back = await session.read(DCT_ALT, offset, data.length, undefined, ctx.signal);
+  const at = back.findIndex((byte, i) => byte !== data[i]);
+  if (at >= 0) {
+    throw new RescueError('VERIFY_MISMATCH', `The ${what} read back from the device differs at byte ${at}.`, 'Run the repair again; it resumes and rewrites it.');
+  }
+  ctx.log('keys', 'info', `${what}: ${data.length} bytes written at DCT offset ${offset} and verified`);
+}

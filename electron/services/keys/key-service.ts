@@ -1,0 +1,465 @@
+import type { CloudProfile } from '../../../shared/contract/cloud';
+import type { KeyHealth, PendingRepair, RepairResult, ServerKeySource } from '../../../shared/contract/keys';
+import type { BackupSummary, RestoreResult } from '../../../shared/contract/backups';
+import { KEY_SLOTS } from '../../../shared/domain/dct-layout';
+import { RescueError } from '../../../shared/errors';
+import type { BackupStore } from '../backups/backup-store';
+import type { OperationContext } from '../operations/operation-runner';
+import { controlCloudLink, type CloudLink } from './cloud-link';
+import { derPrefix } from './der';
+import { findDevice, openDfu, readDct, refuseProtected, releaseDfu, writeDctVerified, type OpenDfu } from './dfu-access';
+import { restoreDctBackup } from './dct-restore';
+import { analyzePrivateKeySlot, bytesEqual, sha256Hex } from './key-formats';
+import { describeDeviceKey, generateDeviceKey, type DeviceKey } from './key-generation';
+import { assessKeys, protectedHealth, slotOf, type KeyAssessment } from './key-health';
+import { KeyStore } from './key-store';
+import type { KeyCloudPort, KeyDevicesPort, KeyDfuPort } from './ports';
+import { has, lastStep, RepairJournalStore, type RepairJournal } from './repair-journal';
+import { planServerKeyImage } from './server-key-plan';
+
+export interface KeyServiceTiming {
+  /** How long to watch a device in normal mode for a cloud connection before judging its key. */
+  probeMs: number;
+  /** How long to wait for the cloud connection after a repair. */
+  verifyMs: number;
+  pollMs: number;
+}
+
+export interface KeyServiceDeps {
+  dataDir: string;
+  backups: BackupStore;
+  devices: KeyDevicesPort;
+  dfu: KeyDfuPort;
+  cloud: KeyCloudPort;
+  cloudLink?: CloudLink;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+  timing?: Partial<KeyServiceTiming>;
+}
+
+export interface RepairOptions {
+  serverKey: ServerKeySource;
+  productId?: number;
+  preferBackupKey: boolean;
+}
+
+const DEFAULT_TIMING: KeyServiceTiming = { probeMs: 12_000, verifyMs: 60_000, pollMs: 500 };
+const TRANSIENT_UPLOAD = ['CLOUD_UNREACHABLE', 'CLOUD_AUTH_REQUIRED', 'TIMEOUT'];
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new RescueError('CANCELLED', 'The operation was cancelled.', 'Start it again when you are ready.'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new RescueError('CANCELLED', 'The operation was cancelled.', 'Start it again when you are ready.'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Cloud keys of a device: read-only health check, backup, and the one-click repair (DFU → check →
+ * backup → key kept on disk → write + read back → leave → upload → confirm), journaled step by step
+ * so it resumes after a crash, an unplugged cable or an offline cloud without losing any key.
+ */
+export class KeyService {
+  private readonly journals: RepairJournalStore;
+  private readonly keyStore: KeyStore;
+  private readonly timing: KeyServiceTiming;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly cloudLink: CloudLink;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: KeyServiceDeps) {
+    this.journals = new RepairJournalStore(deps.dataDir);
+    this.keyStore = new KeyStore(deps.dataDir);
+    this.timing = { ...DEFAULT_TIMING, ...deps.timing };
+    this.sleep = deps.sleep ?? abortableSleep;
+    this.cloudLink = deps.cloudLink ?? controlCloudLink();
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Read-only: watches the cloud link, reads the DCT in one DFU session, puts the device back. */
+  async healthCheck(deviceId: string, ctx: OperationContext): Promise<KeyHealth> {
+    const profile = await this.deps.cloud.activeProfile();
+    const cloudConnected = await this.probeCloud(deviceId, ctx);
+    const dfu = await openDfu(this.deps.devices, this.deps.dfu, deviceId, ctx);
+    try {
+      if (dfu.session.isProtected) return protectedHealth(deviceId, dfu.device.platformId, profile.id);
+      const dct = await readDct(dfu.session, ctx);
+      const assessment = assessKeys({ deviceId, platformId: dfu.device.platformId, dct, profile, cloudConnected });
+      await this.rememberWorkingKey(profile, deviceId, assessment);
+      ctx.log('keys', assessment.health.healthy ? 'info' : 'warn', `health check: ${assessment.health.summary}`);
+      return assessment.health;
+    } finally {
+      await releaseDfu(dfu, ctx);
+    }
+  }
+
+  /** Repairs that stopped part-way, from the journals on disk (so they survive a restart). */
+  async pending(): Promise<PendingRepair[]> {
+    return (await this.journals.list()).map((j) => ({
+      deviceId: j.deviceId,
+      lastCompletedStep: lastStep(j),
+      startedAt: j.startedAt,
+      uploadQueued: j.upload === 'queued',
+      backupIds: j.backupIds,
+      lastError: j.lastError,
+    }));
+  }
+
+  /** One-click repair. If an earlier repair of this device stopped part-way, it is resumed instead. */
+  async repair(deviceId: string, options: RepairOptions, ctx: OperationContext): Promise<RepairResult> {
+    return this.drive(deviceId, options, await this.journals.read(deviceId), ctx);
+  }
+
+  async resume(deviceId: string, ctx: OperationContext): Promise<RepairResult> {
+    const journal = await this.journals.read(deviceId);
+    if (!journal) {
+      throw new RescueError('NOT_FOUND', `No interrupted key repair for ${deviceId}.`, 'Start a new repair instead (repair-keys).');
+    }
+    return this.drive(deviceId, journal.options, journal, ctx);
+  }
+
+  /** Backs up the DCT and key slots now, in one DFU session. */
+  async backupNow(deviceId: string, ctx: OperationContext): Promise<BackupSummary> {
+    const dfu = await openDfu(this.deps.devices, this.deps.dfu, deviceId, ctx);
+    try {
+      if (dfu.session.isProtected) throw refuseProtected(deviceId);
+      const dct = await readDct(dfu.session, ctx);
+      return await this.saveBackup(deviceId, dfu.device.platformId, dct, 'requested by the user');
+    } finally {
+      await releaseDfu(dfu, ctx);
+    }
+  }
+
+  /** Writes a DCT backup back selectively (keys, server key, claim code, transport), after a safety backup. */
+  async restoreBackup(backupId: string, ctx: OperationContext): Promise<RestoreResult> {
+    const backup = await this.deps.backups.get(backupId);
+    if (backup.kind !== 'dct') {
+      throw new RescueError('INVALID_INPUT', `Backup ${backupId} is a ${backup.kind} backup, not a DCT backup.`, 'Restore it from the firmware screen.');
+    }
+    const image = await this.deps.backups.read(backupId, 'dct.bin');
+    const dfu = await openDfu(this.deps.devices, this.deps.dfu, backup.deviceId, ctx);
+    try {
+      if (dfu.session.isProtected) throw refuseProtected(backup.deviceId);
+      const current = await readDct(dfu.session, ctx);
+      const safety = await this.saveBackup(backup.deviceId, dfu.device.platformId, current, `before restoring ${backupId}`);
+      const written = await restoreDctBackup(dfu.session, image, current, dfu.device.platformId, ctx);
+      // The journal's plan no longer describes the device; its key file stays in the key store.
+      await this.journals.remove(backup.deviceId);
+      await releaseDfu(dfu, ctx);
+      return { backupId, deviceId: backup.deviceId, safetyBackupId: safety.backupId, written, verified: true };
+    } catch (error) {
+      await dfu.session.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async drive(deviceId: string, options: RepairOptions, existing: RepairJournal | null, ctx: OperationContext): Promise<RepairResult> {
+    const profile = await this.deps.cloud.activeProfile();
+    let journal = existing;
+    let sessions = 0;
+    const messages: string[] = [];
+    if (journal) ctx.log('keys', 'info', `resuming the key repair after step "${lastStep(journal)}"`);
+
+    if (!journal || !has(journal, 'dct-written')) {
+      const cloudConnected = journal ? null : await this.probeCloud(deviceId, ctx);
+      const dfu = await openDfu(this.deps.devices, this.deps.dfu, deviceId, ctx);
+      sessions = 1;
+      try {
+        if (dfu.session.isProtected) {
+          await releaseDfu(dfu, ctx);
+          throw refuseProtected(deviceId);
+        }
+        const dct = await readDct(dfu.session, ctx);
+        const assessment = assessKeys({ deviceId, platformId: dfu.device.platformId, dct, profile, cloudConnected });
+        if (!journal) {
+          await this.rememberWorkingKey(profile, deviceId, assessment);
+          const serverImage = await planServerKeyImage({
+            source: options.serverKey,
+            protocol: assessment.health.protocol,
+            target: assessment.serverTarget,
+            slotWrong: assessment.serverKeyWrong,
+            backups: this.deps.backups,
+          });
+          const serverChanges = serverImage !== null && !bytesEqual(serverImage, slotOf(dct, KEY_SLOTS[assessment.health.protocol].serverKey));
+          if (!assessment.replaceKey && !serverChanges) {
+            ctx.log('keys', 'info', `keys healthy, nothing written: ${assessment.health.summary}`);
+            // A repair ends with the device running, even if it was found in DFU mode.
+            await dfu.session.leave(ctx.signal);
+            return this.noneNeeded(assessment, sessions);
+          }
+          journal = await this.journals.write(this.newJournal(deviceId, dfu.device.platformId, profile, options, assessment, serverChanges ? serverImage : null));
+        }
+        journal = await this.ensureBackup(journal, dct, ctx);
+        journal = await this.ensureKey(journal, assessment, profile, ctx);
+        await this.writeSlots(dfu, journal, dct, ctx);
+        journal = await this.journals.complete(journal, 'dct-written');
+        await dfu.session.leave(ctx.signal);
+        journal = await this.journals.complete(journal, 'dfu-left');
+      } catch (error) {
+        // The device stays in DFU: the journal says where to pick up, and nothing half-done reboots.
+        await dfu.session.close().catch(() => undefined);
+        if (journal) await this.journals.write({ ...journal, lastError: messageOf(error) }).catch(() => undefined);
+        throw error;
+      }
+    } else if (!has(journal, 'dfu-left')) {
+      journal = await this.leaveIfInDfu(journal, ctx);
+    }
+
+    journal = await this.ensureUpload(journal, profile, ctx);
+    const key = journal.key!;
+    const result = (cloudConnected: boolean | null): RepairResult => ({
+      deviceId,
+      action: key.action,
+      keyWritten: key.action !== 'kept-key',
+      serverKeyWritten: journal!.plan.serverKeyImageBase64 !== null,
+      upload: journal!.upload === 'queued' ? 'queued' : journal!.upload === 'done' ? 'done' : 'not-needed',
+      backupId: journal!.backupIds[0] ?? null,
+      before: journal!.before,
+      after: { privateKeySha256: key.publicKeySha256, serverKeySha256: this.serverKeyHash(journal!) },
+      dfuSessions: sessions,
+      cloudConnected,
+      keyFile: key.file,
+      messages,
+    });
+    if (journal.upload === 'queued') {
+      messages.push(
+        `The device has its new key, but the cloud could not be told yet (${journal.lastError ?? 'offline'}). The key is kept at ${key.file ?? 'the key store'}; resume the repair when you are online.`,
+      );
+      return result(null);
+    }
+    const connected = await this.waitForCloud(deviceId, ctx, this.timing.verifyMs);
+    if (connected) await this.keyStore.markKnown(profile.id, deviceId, key.publicKeySha256);
+    else messages.push('The keys are repaired, but the device did not reach the cloud in time. Check its network (Wi-Fi credentials, SIM, antenna) and watch the LED.');
+    await this.journals.remove(deviceId);
+    ctx.log('keys', 'info', `key repair finished (${key.action}), cloud ${connected ? 'connected' : 'not confirmed'}`);
+    return result(connected);
+  }
+
+  private newJournal(deviceId: string, platformId: number, profile: CloudProfile, options: RepairOptions, a: KeyAssessment, serverImage: Uint8Array | null): RepairJournal {
+    const now = new Date().toISOString();
+    return {
+      version: 1,
+      deviceId,
+      platformId,
+      protocol: a.health.protocol,
+      profileId: profile.id,
+      startedAt: now,
+      updatedAt: now,
+      options: { serverKey: options.serverKey, productId: options.productId, preferBackupKey: options.preferBackupKey },
+      steps: ['health-checked'],
+      plan: { replaceKey: a.replaceKey, serverKeyImageBase64: serverImage ? Buffer.from(serverImage).toString('base64') : null },
+      before: { privateKeySha256: a.privateKey.publicKeySha256, serverKeySha256: a.serverKey.sha256 },
+      backupIds: [],
+      key: null,
+      upload: 'pending',
+      lastError: null,
+    };
+  }
+
+  private noneNeeded(a: KeyAssessment, sessions: number): RepairResult {
+    const hashes = { privateKeySha256: a.privateKey.publicKeySha256, serverKeySha256: a.serverKey.sha256 };
+    return {
+      deviceId: a.health.deviceId,
+      action: 'none-needed',
+      keyWritten: false,
+      serverKeyWritten: false,
+      upload: 'not-needed',
+      backupId: null,
+      before: hashes,
+      after: hashes,
+      dfuSessions: sessions,
+      cloudConnected: a.health.cloudConnected,
+      keyFile: null,
+      messages: [a.health.summary, ...a.health.notes],
+    };
+  }
+
+  /** Backs up before the first write, and again on resume if the slots hold something not yet saved. */
+  private async ensureBackup(journal: RepairJournal, dct: Uint8Array, ctx: OperationContext): Promise<RepairJournal> {
+    if (journal.backupIds.length > 0 && (await this.slotsAccountedFor(journal, dct))) return journal;
+    ctx.progress({ phase: 'backup', message: 'Backing up the DCT and key slots…' });
+    const backup = await this.saveBackup(journal.deviceId, journal.platformId, dct, 'before key repair');
+    return this.journals.complete(journal, 'backed-up', { backupIds: [...journal.backupIds, backup.backupId] });
+  }
+
+  private async slotsAccountedFor(journal: RepairJournal, dct: Uint8Array): Promise<boolean> {
+    const layout = KEY_SLOTS[journal.protocol];
+    const latest = journal.backupIds.at(-1)!;
+    const saved = await this.deps.backups.read(latest, 'dct.bin').catch(() => null);
+    if (!saved) return false;
+    const privateNow = slotOf(dct, layout.privateKey);
+    const serverNow = slotOf(dct, layout.serverKey);
+    const privateKnown =
+      bytesEqual(privateNow, slotOf(saved, layout.privateKey)) ||
+      (journal.key !== null && analyzePrivateKeySlot(privateNow, journal.protocol).publicKeySha256 === journal.key.publicKeySha256);
+    const image = journal.plan.serverKeyImageBase64 ? new Uint8Array(Buffer.from(journal.plan.serverKeyImageBase64, 'base64')) : null;
+    const serverKnown = bytesEqual(serverNow, slotOf(saved, layout.serverKey)) || (image !== null && bytesEqual(serverNow, image));
+    return privateKnown && serverKnown;
+  }
+
+  private async saveBackup(deviceId: string, platformId: number, dct: Uint8Array, reason: string): Promise<BackupSummary> {
+    const files = [{ name: 'dct.bin', data: dct }];
+    const meta: Record<string, string> = {};
+    for (const protocol of ['tcp', 'udp'] as const) {
+      const layout = KEY_SLOTS[protocol];
+      files.push({ name: `${protocol}-private-key.bin`, data: slotOf(dct, layout.privateKey).slice() });
+      files.push({ name: `${protocol}-server-key.bin`, data: slotOf(dct, layout.serverKey).slice() });
+    }
+    const summary = await this.deps.backups.save({ deviceId, platformId, kind: 'dct', reason, files, meta });
+    return summary;
+  }
+
+  /** Decides the device's next key and keeps it on disk before anything outside the app changes. */
+  private async ensureKey(journal: RepairJournal, a: KeyAssessment, profile: CloudProfile, ctx: OperationContext): Promise<RepairJournal> {
+    if (journal.key) return journal;
+    const protocol = journal.protocol;
+    if (!journal.plan.replaceKey && a.privateKey.state === 'valid' && a.privateKey.keyDer) {
+      const kept = describeDeviceKey(a.privateKey.keyDer, protocol);
+      return this.journals.complete(journal, 'key-saved', {
+        key: { action: 'kept-key', file: null, publicKeyPem: kept.publicKeyPem, publicKeySha256: kept.publicKeySha256 },
+      });
+    }
+    const rejected = a.privateKey.state === 'valid' ? a.privateKey.publicKeySha256 : null;
+    const restored = journal.options.preferBackupKey ? await this.knownKey(journal, profile, rejected) : null;
+    let key: DeviceKey;
+    if (restored) {
+      key = restored;
+      ctx.progress({ phase: 'key', message: 'Restoring a saved key the cloud already knows (no upload needed)…' });
+    } else {
+      ctx.progress({ phase: 'generate', message: protocol === 'tcp' ? 'Generating an RSA-1024 key…' : 'Generating an EC P-256 key…' });
+      key = await generateDeviceKey(protocol);
+    }
+    const file = await this.keyStore.save(journal.deviceId, key);
+    ctx.log('keys', 'info', `${restored ? 'restored' : 'new'} ${key.algorithm} key kept on disk before writing (public key SHA-256 ${key.publicKeySha256.slice(0, 16)}…)`);
+    return this.journals.complete(journal, 'key-saved', {
+      key: { action: restored ? 'restored-from-backup' : 'generated', file, publicKeyPem: key.publicKeyPem, publicKeySha256: key.publicKeySha256 },
+      upload: restored ? 'not-needed' : 'pending',
+    });
+  }
+
+  /** A key from our key store or a DCT backup that the cloud is known to hold: restoring it needs no cloud. */
+  private async knownKey(journal: RepairJournal, profile: CloudProfile, exclude: string | null): Promise<DeviceKey | null> {
+    const candidates: Uint8Array[] = [];
+    for (const file of await this.keyStore.files(journal.deviceId)) candidates.push(await this.keyStore.load(file).catch(() => new Uint8Array()));
+    for (const backup of await this.deps.backups.list(journal.deviceId)) {
+      if (backup.kind !== 'dct' || journal.backupIds.includes(backup.backupId)) continue;
+      const slot = await this.deps.backups.read(backup.backupId, `${journal.protocol}-private-key.bin`).catch(() => null);
+      if (slot) candidates.push(slot);
+    }
+    for (const candidate of candidates) {
+      const analysis = analyzePrivateKeySlot(candidate, journal.protocol);
+      if (analysis.state !== 'valid' || !analysis.keyDer || analysis.publicKeySha256 === exclude) continue;
+      if (await this.keyStore.isKnown(profile.id, journal.deviceId, analysis.publicKeySha256!)) return describeDeviceKey(analysis.keyDer, journal.protocol);
+    }
+    return null;
+  }
+
+  private async writeSlots(dfu: OpenDfu, journal: RepairJournal, dct: Uint8Array, ctx: OperationContext): Promise<void> {
+    const layout = KEY_SLOTS[journal.protocol];
+    const key = journal.key!;
+    if (key.file) {
+      const der = await this.keyStore.load(key.file);
+      const current = derPrefix(slotOf(dct, layout.privateKey));
+      if (!current || !bytesEqual(current, der)) await writeDctVerified(dfu.session, layout.privateKey.offset, der, 'device private key', ctx);
+    }
+    const image = journal.plan.serverKeyImageBase64 ? new Uint8Array(Buffer.from(journal.plan.serverKeyImageBase64, 'base64')) : null;
+    if (image && !bytesEqual(slotOf(dct, layout.serverKey), image)) await writeDctVerified(dfu.session, layout.serverKey.offset, image, 'server key and address', ctx);
+  }
+
+  /** Written and verified, but the crash came before leaving DFU: leave now if the device is still there. */
+  private async leaveIfInDfu(journal: RepairJournal, ctx: OperationContext): Promise<RepairJournal> {
+    const device = await this.deps.devices.find(journal.deviceId);
+    if (device?.usbMode === 'dfu') {
+      const session = await this.deps.dfu.openSession(journal.deviceId, ctx);
+      await session.leave(ctx.signal);
+    }
+    return this.journals.complete(journal, 'dfu-left');
+  }
+
+  private async ensureUpload(journal: RepairJournal, profile: CloudProfile, ctx: OperationContext): Promise<RepairJournal> {
+    const key = journal.key!;
+    if (journal.upload === 'done' || journal.upload === 'not-needed') return journal;
+    if (key.action === 'kept-key' && (await this.keyStore.isKnown(profile.id, journal.deviceId, key.publicKeySha256))) {
+      return this.journals.write({ ...journal, upload: 'not-needed' });
+    }
+    ctx.progress({ phase: 'upload-key', message: `Sending the device's public key to ${profile.name}…` });
+    try {
+      await this.deps.cloud.uploadPublicKey({
+        deviceId: journal.deviceId,
+        publicKeyPem: key.publicKeyPem,
+        algorithm: journal.protocol === 'tcp' ? 'rsa' : 'ecc',
+        ...(journal.options.productId !== undefined ? { productId: journal.options.productId } : {}),
+      });
+    } catch (error) {
+      if (RescueError.is(error) && TRANSIENT_UPLOAD.includes(error.code)) {
+        ctx.log('keys', 'warn', `public key upload queued: ${error.code}`);
+        return this.journals.write({ ...journal, upload: 'queued', lastError: error.message });
+      }
+      await this.journals.write({ ...journal, lastError: messageOf(error) });
+      throw error;
+    }
+    await this.keyStore.markKnown(profile.id, journal.deviceId, key.publicKeySha256);
+    return this.journals.complete(journal, 'uploaded', { upload: 'done', lastError: null });
+  }
+
+  private serverKeyHash(journal: RepairJournal): string | null {
+    if (!journal.plan.serverKeyImageBase64) return journal.before.serverKeySha256;
+    const image = new Uint8Array(Buffer.from(journal.plan.serverKeyImageBase64, 'base64'));
+    const der = derPrefix(image);
+    return der ? sha256Hex(der) : null;
+  }
+
+  /** A key the device was seen using on the cloud is one the cloud knows: worth remembering for offline repairs. */
+  private async rememberWorkingKey(profile: CloudProfile, deviceId: string, a: KeyAssessment): Promise<void> {
+    if (a.health.cloudConnected === true && a.privateKey.state === 'valid' && !a.serverKeyWrong) {
+      await this.keyStore.markKnown(profile.id, deviceId, a.privateKey.publicKeySha256!);
+    }
+  }
+
+  /**
+   * Before DFU: is the device getting onto the cloud? true = connected; false = it kept trying
+   * (status "connecting") for the whole window, which with a valid key means the cloud refuses it;
+   * null = cannot tell (in DFU, no network, old Device OS).
+   */
+  private async probeCloud(deviceId: string, ctx: OperationContext): Promise<boolean | null> {
+    const device = await findDevice(this.deps.devices, deviceId);
+    if (device.usbMode !== 'normal') return null;
+    ctx.progress({ phase: 'probe-cloud', message: 'Checking whether the device reaches the cloud…' });
+    const deadline = this.now() + this.timing.probeMs;
+    let trying = false;
+    for (;;) {
+      const status = await this.cloudLink(device, ctx.signal).catch(() => null);
+      if (status === 'connected') return true;
+      if (status === null || status === 'disconnected') return null;
+      trying = true;
+      if (this.now() >= deadline) return trying ? false : null;
+      await this.sleep(this.timing.pollMs, ctx.signal);
+    }
+  }
+
+  /** After a repair: wait (bounded) until the device or the cloud says it is connected. */
+  private async waitForCloud(deviceId: string, ctx: OperationContext, budgetMs: number): Promise<boolean> {
+    ctx.progress({ phase: 'verify-cloud', message: 'Waiting for the device to connect to the cloud (breathing cyan)…' });
+    const deadline = this.now() + budgetMs;
+    for (;;) {
+      ctx.throwIfCancelled();
+      const device = await this.deps.devices.find(deviceId);
+      if (device?.usbMode === 'normal' && (await this.cloudLink(device, ctx.signal).catch(() => null)) === 'connected') return true;
+      const status = await this.deps.cloud.deviceStatus(deviceId).catch(() => null);
+      if (status?.online) return true;
+      if (this.now() >= deadline) return false;
+      await this.sleep(this.timing.pollMs, ctx.signal);
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
