@@ -1,0 +1,166 @@
+import DeviceOSProtobuf from '@particle/device-os-protobuf';
+import type { RequestProcessor } from './control-server';
+import { RESULT } from './service-reply';
+import type { ModuleStatus } from '../boot/module-scan';
+import { MODULE_FUNCTION } from '../firmware-images';
+
+/** What the control requests need from the running Device OS model. */
+export interface ControlTarget {
+  readonly deviceId: string;
+  readonly generation: 2 | 3 | 4;
+  readonly systemVersion: string;
+  readonly systemModuleVersion: number;
+  currentMode(): 'normal' | 'listening' | 'safe';
+  /** 0 DISCONNECTED, 1 CONNECTING, 2 CONNECTED, 3 DISCONNECTING. */
+  cloudStatus(): number;
+  modules(): ModuleStatus[];
+  protectedState(): boolean | null;
+  /** Act ≈1000 ms after the reply, as system_control_internal.cpp does. */
+  schedule(action: 'reset' | 'dfu' | 'safe'): void;
+  startListening(): void;
+  stopListening(): void;
+  cloudConnect(): void;
+  cloudDisconnect(): void;
+  cancelConnection(): void;
+}
+
+const ctrl = DeviceOSProtobuf.definitions;
+
+/** Module versions that introduced requests on Gen 2 (0.8.0 ≈ 300, 1.1.0 = 1100, 1.5.0 = 1500). */
+const GEN2_SINCE: Record<number, number> = { 20: 1500, 21: 1500, 30: 300, 40: 300, 41: 300, 50: 300, 60: 300, 70: 300, 71: 300, 72: 1100, 90: 300, 300: 1100, 301: 1100, 302: 1100 };
+const SERVICE_CHANNEL_SINCE = 100;
+const NEW_MODULE_INFO_SINCE = 5600;
+
+/** storage.proto FirmwareModuleType numbers differ from the prefix's module_function codes. */
+const STORAGE_MODULE_TYPE: Partial<Record<number, number>> = {
+  [MODULE_FUNCTION.bootloader]: 1,
+  [MODULE_FUNCTION.systemPart]: 2,
+  [MODULE_FUNCTION.userPart]: 3,
+  [MODULE_FUNCTION.monoFirmware]: 4,
+  [MODULE_FUNCTION.ncpFirmware]: 5,
+  [MODULE_FUNCTION.radioStack]: 6,
+};
+
+function encode(message: { create(v: unknown): unknown; encode(m: unknown): { finish(): Uint8Array } }, value: unknown): Uint8Array {
+  return Uint8Array.from(message.encode(message.create(value)).finish());
+}
+
+export class DeviceRequests implements RequestProcessor {
+  constructor(private readonly target: ControlTarget) {}
+
+  serviceRequestsSupported(): boolean {
+    return this.target.generation > 2 || this.target.systemModuleVersion >= SERVICE_CHANNEL_SINCE;
+  }
+
+  private supported(type: number): boolean {
+    if (this.target.generation > 2) return true;
+    const since = GEN2_SINCE[type];
+    return since !== undefined && this.target.systemModuleVersion >= since;
+  }
+
+  onInit(type: number): void {
+    if (!this.supported(type)) return;
+    if (type === 40 || type === 41 || type === 50 || type === 60 || type === 70) this.target.cancelConnection();
+  }
+
+  async process(type: number, payload: Uint8Array): Promise<{ result: number; data?: Uint8Array }> {
+    const t = this.target;
+    if (type === 1) return { result: RESULT.OK, data: payload };
+    // Unknown types fall through to the application handler, which answers NOT_SUPPORTED.
+    if (!this.supported(type)) return { result: RESULT.NOT_SUPPORTED };
+    switch (type) {
+      case 20:
+        return { result: RESULT.OK, data: encode(ctrl.GetDeviceIdReply, { id: t.deviceId }) };
+      case 30:
+        return { result: RESULT.OK, data: encode(ctrl.GetSystemVersionReply, { version: t.systemVersion }) };
+      case 40:
+        t.schedule('reset');
+        return { result: RESULT.OK };
+      case 50:
+        t.schedule('dfu');
+        return { result: RESULT.OK };
+      case 60:
+        t.schedule('safe');
+        return { result: RESULT.OK };
+      case 70:
+        t.startListening();
+        return { result: RESULT.OK };
+      case 71:
+        t.stopListening();
+        return { result: RESULT.OK };
+      case 72:
+        return { result: RESULT.OK, data: encode(ctrl.GetDeviceModeReply, { mode: t.currentMode() === 'listening' ? 1 : 0 }) };
+      case 76: {
+        const state = t.protectedState();
+        if (state === null) return { result: RESULT.NOT_SUPPORTED };
+        return { result: RESULT.OK, data: encode(ctrl.GetProtectedStateReply, { state, overridden: false }) };
+      }
+      case 90:
+        return { result: RESULT.OK, data: this.moduleInfo() };
+      case 300:
+        return { result: RESULT.OK, data: encode(ctrl.cloud.GetConnectionStatusReply, { status: t.cloudStatus() }) };
+      case 301:
+        t.cloudConnect();
+        return { result: RESULT.OK };
+      case 302:
+        t.cloudDisconnect();
+        return { result: RESULT.OK };
+      default:
+        return { result: RESULT.NOT_SUPPORTED };
+    }
+  }
+
+  private moduleInfo(): Uint8Array {
+    const present = this.target.modules().filter((m) => m.prefix);
+    const deps = (m: ModuleStatus) =>
+      [m.prefix!.dependency, m.prefix!.dependency2].filter((d) => d.functionCode !== 0);
+    const modulesDeprecated = present.map((m) => ({
+      type: STORAGE_MODULE_TYPE[m.prefix!.functionCode] ?? 0,
+      index: m.prefix!.index,
+      version: m.prefix!.version,
+      size: m.size,
+      validity: (m.integrity ? 0 : 1) | (m.dependencies ? 0 : 2),
+      dependencies: deps(m).map((d) => ({ type: STORAGE_MODULE_TYPE[d.functionCode] ?? 0, index: d.index, version: d.version })),
+    }));
+    const value: Record<string, unknown> = { modulesDeprecated };
+    if (this.target.systemModuleVersion >= NEW_MODULE_INFO_SINCE) {
+      const checked = 0x02 | 0x04 | 0x08 | 0x10;
+      value.modules = present.map((m) => ({
+        type: m.prefix!.functionCode,
+        index: m.prefix!.index,
+        version: m.prefix!.version,
+        store: 0,
+        maxSize: m.slot.maxSize,
+        checkedFlags: checked,
+        passedFlags: (m.integrity ? 0x02 : 0) | (m.dependencies ? 0x04 : 0) | (m.range ? 0x08 : 0) | (m.platform ? 0x10 : 0),
+        size: m.size,
+        dependencies: deps(m).map((d) => ({ type: d.functionCode, index: d.index, version: d.version })),
+      }));
+    }
+    return encode(ctrl.GetModuleInfoReply, value);
+  }
+
+  vendorIn(index: number, length: number): Uint8Array | undefined {
+    const t = this.target;
+    if (!this.serviceRequestsSupported()) return undefined;
+    if (index === 20) return length >= 24 ? new TextEncoder().encode(t.deviceId) : undefined;
+    if (index === 30) {
+      const text = new TextEncoder().encode(t.systemVersion);
+      return length >= text.length ? text : undefined;
+    }
+    return undefined;
+  }
+
+  vendorOut(index: number): boolean {
+    if (!this.serviceRequestsSupported()) return false;
+    if (index === 40) {
+      this.target.schedule('reset');
+      return true;
+    }
+    if (index === 302) {
+      this.target.cloudDisconnect();
+      return true;
+    }
+    return false;
+  }
+}

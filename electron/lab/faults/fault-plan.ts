@@ -1,0 +1,33 @@
+import type { DfuStatusName } from '../dfu/dfu-constants';
+
+/**
+ * Faults to inject, as data. A transfer-triggered fault fires at the `at`-th control transfer counted
+ * from when the fault is armed (for a plan given at attach: from the device's first transfer) or, with `between`, at a transfer the seeded PRNG picks
+ * in that inclusive range: the same seed always picks the same transfer.
+ */
+export type TransferTrigger = { at: number; between?: undefined } | { between: [number, number]; at?: undefined };
+
+export type FaultSpec =
+  | ({ kind: 'disconnect' } & TransferTrigger)
+  | ({ kind: 'stall' } & TransferTrigger)
+  | ({ kind: 'dfu-status'; status: Exclude<DfuStatusName, 'OK'> } & TransferTrigger)
+  /** Power dips while the DCT is written: a key slot is left half-written, the device reboots. */
+  | ({ kind: 'brownout'; slot: 'privateKey' | 'serverKey' } & TransferTrigger)
+  /** The device does not come back after its `nth` re-enumeration (1 = the next one). */
+  | { kind: 'vanish-on-reenumerate'; nth: number }
+  /** Every transfer takes latencyMs plus up to jitterMs (seeded). */
+  | { kind: 'slow'; latencyMs: number; jitterMs?: number };
+
+export interface FaultPlan {
+  /** Overrides the lab seed for this device's faults. */
+  seed?: number;
+  faults: FaultSpec[];
+}
+
+export type TransferFaultKind = 'disconnect' | 'stall' | 'dfu-status' | 'brownout';
+
+export interface FiredFault {
+  kind: FaultSpec['kind'];
+  transfer: number;
+  detail?: string;
+}
