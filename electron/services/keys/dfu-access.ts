@@ -14,23 +14,23 @@ export interface OpenDfu {
   entered: boolean;
 }
 
-export async function findDevice(devices: KeyDevicesPort, deviceId: string): Promise<AttachedDevice> {
-  const device = await devices.find(deviceId);
-  if (!device) {
-    throw new RescueError('DEVICE_NOT_FOUND', `Device ${deviceId} is not connected.`, 'Plug it in with a data-capable USB cable and try again.');
-  }
-  return device;
+/** The device if it is attached right now, null otherwise (it may be re-enumerating). */
+export async function findIfAttached(devices: KeyDevicesPort, deviceId: string): Promise<AttachedDevice | null> {
+  return devices.find(deviceId).catch((error: unknown) => {
+    if (RescueError.is(error, 'DEVICE_NOT_FOUND')) return null;
+    throw error;
+  });
 }
 
 export async function openDfu(devices: KeyDevicesPort, dfu: KeyDfuPort, deviceId: string, ctx: OperationContext): Promise<OpenDfu> {
-  const before = await findDevice(devices, deviceId);
+  const before = await devices.find(deviceId);
   const entered = before.usbMode !== 'dfu';
   if (entered) {
     ctx.progress({ phase: 'enter-dfu', message: 'Switching the device to DFU mode (blinking yellow)…' });
     await dfu.enterDfu(deviceId, ctx);
   }
   const session = await dfu.openSession(deviceId, ctx);
-  return { device: await findDevice(devices, deviceId).catch(() => before), session, entered };
+  return { device: (await findIfAttached(devices, deviceId)) ?? before, session, entered };
 }
 
 /** Gives the device back the way we found it: leave DFU if we entered it, otherwise just close. */

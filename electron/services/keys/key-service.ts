@@ -5,15 +5,16 @@ import { KEY_SLOTS } from '../../../shared/domain/dct-layout';
 import { RescueError } from '../../../shared/errors';
 import type { BackupStore } from '../backups/backup-store';
 import type { OperationContext } from '../operations/operation-runner';
-import { controlCloudLink, type CloudLink } from './cloud-link';
 import { derPrefix } from './der';
-import { findDevice, openDfu, readDct, refuseProtected, releaseDfu, writeDctVerified, type OpenDfu } from './dfu-access';
+import { findIfAttached, openDfu, readDct, refuseProtected, releaseDfu, writeDctVerified, type OpenDfu } from './dfu-access';
 import { restoreDctBackup } from './dct-restore';
 import { analyzePrivateKeySlot, bytesEqual, sha256Hex } from './key-formats';
 import { describeDeviceKey, generateDeviceKey, type DeviceKey } from './key-generation';
 import { assessKeys, protectedHealth, slotOf, type KeyAssessment } from './key-health';
 import { KeyStore } from './key-store';
 import type { KeyCloudPort, KeyDevicesPort, KeyDfuPort } from './ports';
+import type { AttachedDevice } from '../usb/attached-device';
+import type { CloudStatus } from '../control/control-client';
 import { has, lastStep, RepairJournalStore, type RepairJournal } from './repair-journal';
 import { planServerKeyImage } from './server-key-plan';
 
@@ -31,7 +32,6 @@ export interface KeyServiceDeps {
   devices: KeyDevicesPort;
   dfu: KeyDfuPort;
   cloud: KeyCloudPort;
-  cloudLink?: CloudLink;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   timing?: Partial<KeyServiceTiming>;
@@ -71,7 +71,6 @@ export class KeyService {
   private readonly keyStore: KeyStore;
   private readonly timing: KeyServiceTiming;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  private readonly cloudLink: CloudLink;
   private readonly now: () => number;
 
   constructor(private readonly deps: KeyServiceDeps) {
@@ -79,7 +78,6 @@ export class KeyService {
     this.keyStore = new KeyStore(deps.dataDir);
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
     this.sleep = deps.sleep ?? abortableSleep;
-    this.cloudLink = deps.cloudLink ?? controlCloudLink();
     this.now = deps.now ?? Date.now;
   }
 
@@ -375,7 +373,7 @@ export class KeyService {
 
   /** Written and verified, but the crash came before leaving DFU: leave now if the device is still there. */
   private async leaveIfInDfu(journal: RepairJournal, ctx: OperationContext): Promise<RepairJournal> {
-    const device = await this.deps.devices.find(journal.deviceId);
+    const device = await findIfAttached(this.deps.devices, journal.deviceId);
     if (device?.usbMode === 'dfu') {
       const session = await this.deps.dfu.openSession(journal.deviceId, ctx);
       await session.leave(ctx.signal);
@@ -429,13 +427,13 @@ export class KeyService {
    * null = cannot tell (in DFU, no network, old Device OS).
    */
   private async probeCloud(deviceId: string, ctx: OperationContext): Promise<boolean | null> {
-    const device = await findDevice(this.deps.devices, deviceId);
+    const device = await this.deps.devices.find(deviceId);
     if (device.usbMode !== 'normal') return null;
     ctx.progress({ phase: 'probe-cloud', message: 'Checking whether the device reaches the cloud…' });
     const deadline = this.now() + this.timing.probeMs;
     let trying = false;
     for (;;) {
-      const status = await this.cloudLink(device, ctx.signal).catch(() => null);
+      const status = await cloudStatusOf(this.deps.devices, device, ctx.signal);
       if (status === 'connected') return true;
       if (status === null || status === 'disconnected') return null;
       trying = true;
@@ -450,14 +448,19 @@ export class KeyService {
     const deadline = this.now() + budgetMs;
     for (;;) {
       ctx.throwIfCancelled();
-      const device = await this.deps.devices.find(deviceId);
-      if (device?.usbMode === 'normal' && (await this.cloudLink(device, ctx.signal).catch(() => null)) === 'connected') return true;
+      const device = await findIfAttached(this.deps.devices, deviceId);
+      if (device?.usbMode === 'normal' && (await cloudStatusOf(this.deps.devices, device, ctx.signal)) === 'connected') return true;
       const status = await this.deps.cloud.deviceStatus(deviceId).catch(() => null);
       if (status?.online) return true;
       if (this.now() >= deadline) return false;
       await this.sleep(this.timing.pollMs, ctx.signal);
     }
   }
+}
+
+/** null when the device cannot say (old Device OS, busy, gone): absence of evidence, not a failure. */
+function cloudStatusOf(devices: KeyDevicesPort, device: AttachedDevice, signal: AbortSignal): Promise<CloudStatus | null> {
+  return devices.control(device).cloudStatus({ signal, timeoutMs: 5_000 }).catch(() => null);
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
 import type { CloudProfile } from '../../../shared/contract/cloud';
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
+import type { CloudStatus } from '../control/control-client';
 
 /** What the key service needs of an open DFU session (DfuSession satisfies it). */
 export interface KeyDfuSession {
@@ -18,7 +19,10 @@ export interface KeyDfuPort {
 }
 
 export interface KeyDevicesPort {
-  find(deviceId: string): AttachedDevice | null | undefined | Promise<AttachedDevice | null | undefined>;
+  /** Throws DEVICE_NOT_FOUND when the device is not attached. */
+  find(deviceId: string): Promise<AttachedDevice>;
+  /** The device's (shared, serialised) control-request client, for the cloud status request 300. */
+  control(device: AttachedDevice): { cloudStatus(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<CloudStatus> };
 }
 
 export interface KeyCloudPort {
