@@ -1,0 +1,38 @@
+import type { BackupSummary } from '../../../shared/contract/backups';
+import type { DeviceModuleInfo } from '../control/module-info';
+import type { OperationContext } from '../operations/operation-runner';
+import type { AttachedDevice } from '../usb/attached-device';
+
+/**
+ * The narrow slices of the USB, DFU and backup services the firmware service uses. The real classes
+ * (DfuService, DeviceManager, BackupStore) satisfy them structurally; tests can hand in small fakes.
+ */
+export type ByteProgress = (progress: { bytesDone: number; bytesTotal: number }) => void;
+
+export interface FlashSession {
+  read(alt: number, address: number, length: number, onProgress?: ByteProgress, signal?: AbortSignal): Promise<Uint8Array>;
+  write(alt: number, address: number, data: Uint8Array, options: { erase: boolean; onProgress?: ByteProgress; signal?: AbortSignal }): Promise<void>;
+  verify(alt: number, address: number, data: Uint8Array, onProgress?: ByteProgress, signal?: AbortSignal): Promise<void>;
+  leave(signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface FirmwareDfu {
+  /** Puts the device into DFU mode when needed and opens its DFU interface. */
+  openSession(deviceId: string, ctx: OperationContext): Promise<FlashSession>;
+}
+
+export interface FirmwareDevices {
+  find(deviceId: string): AttachedDevice | null | undefined;
+  waitFor(deviceId: string, options: { usbMode?: AttachedDevice['usbMode']; timeoutMs?: number; signal?: AbortSignal }): Promise<AttachedDevice>;
+}
+
+export interface FirmwareBackups {
+  save(input: { deviceId: string; platformId: number; kind: 'firmware'; reason: string; files: { name: string; data: Uint8Array }[] }): Promise<BackupSummary>;
+  get(backupId: string): Promise<BackupSummary>;
+  read(backupId: string, name: string): Promise<Uint8Array>;
+  registerRestorer?(kind: 'firmware', restorer: (backup: BackupSummary, ctx: OperationContext) => Promise<unknown>): void;
+}
+
+/** Control request 90 on a device in normal/listening mode. */
+export type ModuleReader = (device: AttachedDevice, signal?: AbortSignal) => Promise<DeviceModuleInfo[]>;

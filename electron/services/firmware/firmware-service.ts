@@ -1,0 +1,224 @@
+import { RescueError } from '../../../shared/errors';
+import type { FlashPlan, FlashResult, InspectResult, RestoreFirmwareResult } from '../../../shared/contract/firmware';
+import { ControlClient } from '../control/control-client';
+import type { DeviceModuleInfo } from '../control/module-info';
+import type { OperationLog } from '../operations/operation-log';
+import type { OperationContext } from '../operations/operation-runner';
+import type { AttachedDevice } from '../usb/attached-device';
+import { backUpRegions, readLayout } from './firmware-backup';
+import type { FirmwareBackups, FirmwareDevices, FirmwareDfu, FlashSession, ModuleReader } from './firmware-ports';
+import { planFlash, type ExecutableStep, type PlannedFlash } from './flash-plan';
+import { inspectFiles, toInspectResult, type FirmwareFile } from './inspect';
+import { confirmModules } from './confirm-modules';
+import { orderModules } from './module-order';
+import { parseModule } from './module-parser';
+import { platformName } from './flash-slots';
+import { describeModule, hex } from './module-format';
+
+export interface FirmwareServiceDeps {
+  dfu: FirmwareDfu;
+  devices: FirmwareDevices;
+  backups: FirmwareBackups;
+  opLog: OperationLog;
+  /** Defaults to control request 90 through ControlClient. */
+  readModules?: ModuleReader;
+  /** How long to wait for the device to come back in normal mode after leaving DFU. */
+  reenumerateTimeoutMs?: number;
+}
+
+type Phase = 'enter-dfu' | 'backup' | 'invalidate' | 'download' | 'verify' | 'leave';
+
+const defaultReader: ModuleReader = (device, signal) => new ControlClient(device.usb, { platformId: device.platformId }).moduleInfo({ signal });
+
+/**
+ * Inspect, plan and flash Particle firmware modules: every check runs before the device is touched, the
+ * current firmware is backed up over DFU first, every module is verified by read-back, and the device's own
+ * module report confirms the result once it has restarted.
+ */
+export class FirmwareService {
+  private readonly readModules: ModuleReader;
+
+  constructor(private readonly deps: FirmwareServiceDeps) {
+    this.readModules = deps.readModules ?? defaultReader;
+    deps.backups.registerRestorer?.('firmware', (backup, ctx) => this.restoreFirmware(backup.backupId, ctx));
+  }
+
+  inspect(files: FirmwareFile[]): InspectResult {
+    return toInspectResult(inspectFiles(files));
+  }
+
+  async plan(deviceId: string, files: FirmwareFile[], signal?: AbortSignal): Promise<FlashPlan> {
+    return (await this.prepare(deviceId, files, signal)).planned.plan;
+  }
+
+  async flash(deviceId: string, files: FirmwareFile[], ctx: OperationContext): Promise<FlashResult> {
+    const { planned, device } = await this.prepare(deviceId, files, ctx.signal);
+    const { plan } = planned;
+    if (plan.problems.length > 0) throw refusal(plan.problems);
+    ctx.progress({ phase: 'plan', message: plan.outcome });
+    for (const w of plan.warnings) ctx.log('firmware', 'warn', w.message);
+
+    let phase: Phase = 'enter-dfu';
+    let current = '';
+    let backupId: string | null = null;
+    let session: FlashSession | null = null;
+    try {
+      session = await this.deps.dfu.openSession(deviceId, ctx);
+      phase = 'backup';
+      backupId = await backUpRegions(session, this.deps.backups, { deviceId, platformId: device.platformId, reason: `before flashing ${files.map((f) => f.fileName).join(', ')}` }, planned.backups, ctx);
+      phase = 'invalidate';
+      for (const region of plan.invalidateFirst) {
+        current = region.what;
+        const blank = new Uint8Array(region.length).fill(0xff);
+        await session.write(region.alt, region.address, blank, { erase: true, signal: ctx.signal });
+        await session.verify(region.alt, region.address, blank, undefined, ctx.signal);
+      }
+      await this.writeSteps(session, planned.steps, ctx, (p, label) => {
+        phase = p;
+        current = label;
+      });
+      phase = 'leave';
+      current = '';
+      await session.leave(ctx.signal);
+    } catch (error) {
+      await session?.close().catch(() => undefined);
+      throw interrupted(error, phase, current, backupId);
+    }
+
+    const modules = await this.modulesAfterRestart(deviceId, ctx);
+    if (modules === null) {
+      ctx.log('firmware', 'warn', 'the device does not answer module-info requests; the flash was verified by read-back only');
+      return { plan, backupId, modules: null, confirmation: 'unconfirmed' };
+    }
+    const confirmed = confirmModules(plan.steps.map((s) => s.module), modules);
+    if (confirmed.problem) throw new RescueError('VERIFY_MISMATCH', confirmed.problem, 'Run the same flash again. If the device still disagrees, restore the backup and report it.', { backupId });
+    ctx.progress({ phase: 'done', message: `The device reports the flashed modules: ${plan.outcome}` });
+    return { plan, backupId, modules: confirmed.modules, confirmation: 'confirmed' };
+  }
+
+  /** Writes the valid modules of a firmware backup back where they came from, verified by read-back. */
+  async restoreFirmware(backupId: string, ctx: OperationContext): Promise<RestoreFirmwareResult> {
+    const summary = await this.deps.backups.get(backupId);
+    if (summary.kind !== 'firmware') throw new RescueError('INVALID_INPUT', `Backup ${backupId} holds ${summary.kind}, not firmware.`, 'Restore it from the keys page instead.');
+    const layout = await readLayout(this.deps.backups, backupId);
+    const device = this.attached(summary.deviceId);
+    if (device.platformId !== summary.platformId) {
+      throw new RescueError('WRONG_PLATFORM', `Backup ${backupId} is from a ${platformName(summary.platformId)}; this device is a ${platformName(device.platformId)}.`, 'Restore it to the device it was taken from.');
+    }
+    const restorable = layout.entries.filter((e) => e.restorable);
+    const images = await Promise.all(restorable.map(async (e) => ({ entry: e, parsed: parseModule(e.name, await this.deps.backups.read(backupId, e.name)) })));
+    for (const { entry, parsed } of images) {
+      if (!parsed.info.crcOk || parsed.info.startAddress !== entry.address) {
+        throw new RescueError('BACKUP_CORRUPT', `${entry.name} in backup ${backupId} is damaged.`, 'Choose another backup.');
+      }
+    }
+    const steps: ExecutableStep[] = orderModules(images.map((i) => i.parsed)).map((m) => ({
+      image: m.image,
+      step: { fileName: m.info.fileName, label: `${describeModule(m.info.function, m.info.index)} → ${hex(m.info.startAddress)}`, module: m.info, alt: 0, address: m.info.startAddress, length: m.image.length, route: 'dfu' },
+    }));
+    if (steps.length === 0) return { backupId, restored: [] };
+    const session = await this.deps.dfu.openSession(summary.deviceId, ctx);
+    let phase: Phase = 'download';
+    let current = '';
+    try {
+      await this.writeSteps(session, steps, ctx, (p, label) => {
+        phase = p;
+        current = label;
+      });
+      phase = 'leave';
+      await session.leave(ctx.signal);
+    } catch (error) {
+      await session.close().catch(() => undefined);
+      throw interrupted(error, phase, current, backupId);
+    }
+    await this.modulesAfterRestart(summary.deviceId, ctx);
+    return { backupId, restored: steps.map((s) => ({ name: s.step.fileName, address: s.step.address, length: s.step.length })) };
+  }
+
+  private async prepare(deviceId: string, files: FirmwareFile[], signal?: AbortSignal): Promise<{ planned: PlannedFlash; device: AttachedDevice }> {
+    const device = this.attached(deviceId);
+    const inspected = inspectFiles(files);
+    // Everything that can be decided from the files alone is decided before any request reaches the device.
+    const offline = planFlash({ deviceId, platformId: device.platformId, inspected, installed: null });
+    if (offline.plan.problems.length > 0) return { planned: offline, device };
+    const installed = device.usbMode === 'normal' ? await this.tryReadModules(device, signal) : null;
+    return { planned: planFlash({ deviceId, platformId: device.platformId, inspected, installed }), device };
+  }
+
+  private attached(deviceId: string): AttachedDevice {
+    const device = this.deps.devices.find(deviceId);
+    if (!device) throw new RescueError('DEVICE_NOT_FOUND', `Device ${deviceId} is not connected.`, 'Plug it in with a data-capable USB cable and try again.');
+    return device;
+  }
+
+  private async tryReadModules(device: AttachedDevice, signal?: AbortSignal): Promise<DeviceModuleInfo[] | null> {
+    try {
+      return await this.readModules(device, signal);
+    } catch (error) {
+      if (RescueError.is(error, 'CANCELLED')) throw error;
+      this.deps.opLog.write('firmware', 'warn', `module info unavailable: ${error instanceof Error ? error.message : String(error)}`, { deviceId: device.deviceId });
+      return null;
+    }
+  }
+
+  private async writeSteps(session: FlashSession, steps: ExecutableStep[], ctx: OperationContext, at: (phase: Phase, label: string) => void): Promise<void> {
+    const total = steps.reduce((n, s) => n + 2 * s.image.length, 0);
+    let done = 0;
+    for (const [i, { step, image }] of steps.entries()) {
+      ctx.throwIfCancelled();
+      const label = `${step.label} (${i + 1}/${steps.length})`;
+      const report = (phase: 'download' | 'verify', verb: string) => (p: { bytesDone: number; bytesTotal: number }) =>
+        ctx.progress({ phase, message: `${verb} ${label}: ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%`, bytesDone: done + p.bytesDone, bytesTotal: total });
+      at('download', label);
+      await session.write(step.alt, step.address, image, { erase: true, onProgress: report('download', 'Writing'), signal: ctx.signal });
+      done += image.length;
+      at('verify', label);
+      await session.verify(step.alt, step.address, image, report('verify', 'Verifying'), ctx.signal);
+      done += image.length;
+      ctx.log('firmware', 'info', `${step.label}: written and verified (${image.length} bytes)`);
+    }
+  }
+
+  /** Waits for the restart into normal mode and asks for the module list; null if the firmware cannot answer. */
+  private async modulesAfterRestart(deviceId: string, ctx: OperationContext): Promise<DeviceModuleInfo[] | null> {
+    ctx.progress({ phase: 'confirm', message: 'Waiting for the device to restart' });
+    let device: AttachedDevice;
+    try {
+      device = await this.deps.devices.waitFor(deviceId, { usbMode: 'normal', timeoutMs: this.deps.reenumerateTimeoutMs ?? 30_000, signal: ctx.signal });
+    } catch (error) {
+      if (RescueError.is(error, 'CANCELLED')) throw error;
+      throw new RescueError(
+        'DEVICE_GONE',
+        'Every module was written and verified, but the device did not come back in normal mode.',
+        'If it blinks yellow it is still in DFU mode: its Device OS may be incomplete, so flash the full Device OS set. Otherwise unplug and replug it.',
+      );
+    }
+    return this.tryReadModules(device, ctx.signal);
+  }
+}
+
+function refusal(problems: FlashPlan['problems']): RescueError {
+  const [first] = problems;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return new RescueError(first.code as RescueError['code'], `${first.message}${more}`, first.fix, { problems });
+}
+
+/** A failure mid-flash: say what state the device is in and that re-running the same flash finishes it. */
+function interrupted(error: unknown, phase: Phase, current: string, backupId: string | null): unknown {
+  if (!(error instanceof RescueError)) return error;
+  const where: Record<Phase, string> = {
+    'enter-dfu': 'while switching to DFU mode; nothing was written',
+    backup: 'while backing up; nothing was written yet',
+    invalidate: 'while clearing the old user firmware slot',
+    download: `while writing ${current}; that module is incomplete, so the device may start in DFU or safe mode`,
+    verify: `while verifying ${current}`,
+    leave: 'after everything was written and verified, while leaving DFU mode',
+  };
+  const backup = backupId ? ` Your previous firmware is in backup ${backupId}.` : '';
+  return new RescueError(
+    error.code,
+    `${error.message} (${where[phase]}).${backup}`,
+    `${error.fix} Then run the same flash again: it picks up from whatever state the device is in.`,
+    { ...error.details, phase, module: current || null, backupId },
+  );
+}
