@@ -127,8 +127,10 @@ export class DfuSession {
     return this.readAs('upload', alt, address, length, onProgress, signal);
   }
 
-  async write(alt: number, address: number, data: Uint8Array, options: DfuWriteOptions): Promise<void> {
+  async write(alt: number, address: number, input: Uint8Array, options: DfuWriteOptions): Promise<void> {
     this.assertUsable();
+    // A private copy: Node Buffers are views into shared pools, and chunks must be standalone.
+    const data = new Uint8Array(input);
     const layout = this.layout(alt);
     this.assertWritable(alt, layout, address, data.length);
     const ctx: StepContext = { phase: 'erase', alt, address, length: data.length, bytesDone: 0 };
