@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'CLOUD_REJECTED',
   'SERIAL_UNAVAILABLE',
   'FILE_ERROR',
+  'RESTORE_NOT_SUPPORTED',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
