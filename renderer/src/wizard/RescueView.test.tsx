@@ -1,0 +1,148 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Diagnosis } from '../../../shared/contract/diagnosis';
+import type { DeviceSummary } from '../../../shared/domain';
+import { setApiForTests } from '../api';
+import { useDevices } from '../app/devices-store';
+import { useOperations, wireOperationEvents } from '../app/operations';
+import { createFakeApi, DEVICE_ID, type FakeApi } from '../testing/fake-api';
+import { rescueStepStatus } from './RescueStage';
+import { RescueView } from './RescueView';
+import { useWizard } from './wizard-store';
+
+const device: DeviceSummary = {
+  deviceId: DEVICE_ID, platformId: 6, platformName: 'Photon', mode: 'normal', usbMode: 'normal', deviceOsVersion: '1.5.2',
+  virtual: true, scenario: 'photon-seed', health: 'broken', busy: false,
+};
+
+const diagnosis: Diagnosis = {
+  deviceId: DEVICE_ID,
+  summary: 'The device cannot finish the cloud handshake.',
+  cause: 'Its private key does not match the key the cloud holds.',
+  why: 'The configuration area was rewritten and the device made a new key.',
+  findings: [{ id: 'keys', severity: 'error', source: 'dct', title: 'Device key', detail: 'Corrupt key slot.' }],
+  plan: [
+    { step: 'diagnose', action: 'run', title: 'Diagnose', reason: 'Reads everything.' },
+    { step: 'enter-dfu', action: 'run', title: 'Enter DFU mode', reason: 'Repairs are written in DFU mode.' },
+    { step: 'reflash-os', action: 'skip', title: 'Reinstall Device OS', reason: 'Device OS is installed and passes its own checks.' },
+    { step: 'repair-keys', action: 'run', title: 'Repair the cloud keys', reason: 'The keys need repair.' },
+    { step: 'reflash-user', action: 'skip', title: 'Reinstall the application', reason: 'The application is installed and valid.' },
+    { step: 'wifi', action: 'skip', title: 'Connect to Wi-Fi', reason: 'Wi-Fi credentials are stored.' },
+    { step: 'verify', action: 'run', title: 'Verify the cloud connection', reason: 'Waits for breathing cyan.' },
+  ],
+};
+
+const T = '2026-01-01T00:00:00.000Z';
+let api: FakeApi;
+
+function finish(operationId: string, kind: 'diagnose' | 'rescue' | 'verify', result: unknown) {
+  act(() => api.emit('operations.finished', { operationId, kind, deviceId: DEVICE_ID, status: 'succeeded', result, startedAt: T, finishedAt: T }));
+}
+
+beforeEach(() => {
+  useOperations.setState({ progress: {}, finished: {} });
+  useWizard.setState({ deviceId: null, ledPatternId: null, stage: 'diagnose', diagnosis: { status: 'idle' }, rescue: { status: 'idle' }, verify: { status: 'idle' }, stepProgress: {} });
+  useDevices.setState({ devices: [device], usb: { available: true, problem: null }, loaded: true, problem: null });
+  api = createFakeApi({
+    'diagnosis.run': () => ({ operationId: 'op-diag-1', kind: 'diagnose', deviceId: DEVICE_ID }),
+    'rescue.start': () => ({ operationId: 'op-rescue-1', kind: 'rescue', deviceId: DEVICE_ID }),
+    'diagnosis.verify': () => ({ operationId: 'op-verify-1', kind: 'verify', deviceId: DEVICE_ID }),
+    'operations.get': () => ({ running: true, finished: null, lastProgress: null }),
+    'lab.pressButtons': () => ({ pressed: true }),
+    'lab.led': () => ({ patternId: 'cyan-red-burst', color: '#00ffff', pattern: 'blink', periodMs: 200, burst: { color: '#ff0000', count: 1 }, sosCode: null, description: 'Blinking cyan with red flashes' }),
+  });
+  setApiForTests(api);
+  wireOperationEvents(api);
+});
+
+describe('rescue wizard', () => {
+  it('goes from the LED to the plan, runs the planned steps and verifies breathing cyan', async () => {
+    render(<RescueView />);
+    // The only attached device is picked for the user.
+    await waitFor(() => expect(useWizard.getState().deviceId).toBe(DEVICE_ID));
+    fireEvent.click(screen.getByRole('radio', { name: /Cyan with rapid red flashes/ }));
+    fireEvent.click(screen.getByTestId('run-diagnosis'));
+    await waitFor(() => expect(api.callsOf('diagnosis.run')).toEqual([{ deviceId: DEVICE_ID, ledPatternId: 'cyan-red-burst' }]));
+    finish('op-diag-1', 'diagnose', diagnosis);
+
+    await screen.findByTestId('stage-plan');
+    expect(screen.getByTestId('diagnosis-summary').textContent).toBe(diagnosis.summary);
+    expect(screen.getByTestId('diagnosis-cause').textContent).toBe(diagnosis.cause);
+    const skipped = screen.getByTestId('plan-step-reflash-os');
+    expect(skipped.getAttribute('data-status')).toBe('skipped');
+    expect(skipped.textContent).toMatch(/passes its own checks/);
+    // What a run step will do is shown before it runs.
+    expect(screen.getByTestId('plan-step-repair-keys').textContent).toMatch(/writes a fresh device key/);
+    // Focus moves to the new step's heading.
+    expect(document.activeElement?.textContent).toMatch(/The diagnosis and the plan/);
+
+    fireEvent.click(screen.getByTestId('start-rescue'));
+    await waitFor(() => expect(api.callsOf('rescue.start')).toEqual([{ deviceId: DEVICE_ID, steps: ['diagnose', 'enter-dfu', 'repair-keys', 'verify'] }]));
+    await screen.findByTestId('stage-rescue');
+
+    act(() => api.emit('operations.progress', { operationId: 'op-rescue-1', deviceId: DEVICE_ID, phase: 'await-buttons', message: 'Press the buttons', step: 'enter-dfu' }));
+    expect(screen.getByTestId('plan-step-diagnose').getAttribute('data-status')).toBe('done');
+    expect(screen.getByTestId('plan-step-enter-dfu').getAttribute('data-status')).toBe('active');
+    expect(screen.getByTestId('button-sequence').textContent).toMatch(/SETUP/);
+    fireEvent.click(screen.getByTestId('press-buttons-virtual'));
+    await waitFor(() => expect(api.callsOf('lab.pressButtons')).toEqual([{ deviceId: DEVICE_ID, hold: 'dfu' }]));
+
+    act(() => api.emit('operations.progress', { operationId: 'op-rescue-1', deviceId: DEVICE_ID, phase: 'write-key', message: 'Writing the key', bytesDone: 96, bytesTotal: 192, step: 'repair-keys' }));
+    expect(screen.queryByTestId('button-sequence')).toBeNull();
+    expect(screen.getByTestId('rescue-progress').textContent).toMatch(/96 B of 192 B/);
+
+    finish('op-rescue-1', 'rescue', { reportId: 'report-1' });
+    await screen.findByTestId('stage-verify');
+    await waitFor(() => expect(api.callsOf('diagnosis.verify')).toHaveLength(1));
+    finish('op-verify-1', 'verify', {
+      deviceId: DEVICE_ID, cloudStatus: 'connected', onlineInCloud: true, message: 'Handshake done.',
+      led: { patternId: 'breathing-cyan', color: '#00ffff', pattern: 'breathe', periodMs: 4000, burst: null, sosCode: null, description: 'Breathing cyan' },
+    });
+    const result = await screen.findByTestId('verify-result');
+    expect(result.getAttribute('data-cloud-status')).toBe('connected');
+    expect(screen.getByTestId('verify-led').getAttribute('data-pattern-id')).toBe('breathing-cyan');
+    expect(screen.getByTestId('open-report')).toBeTruthy();
+  });
+
+  it('shows the message and fix when a step fails, never a stack', async () => {
+    useWizard.setState({ deviceId: DEVICE_ID, stage: 'plan', diagnosis: { status: 'succeeded', operationId: 'op-diag-1', result: diagnosis } });
+    render(<RescueView />);
+    fireEvent.click(screen.getByTestId('start-rescue'));
+    await screen.findByTestId('stage-rescue');
+    act(() => api.emit('operations.progress', { operationId: 'op-rescue-1', deviceId: DEVICE_ID, phase: 'write', message: '', step: 'repair-keys' }));
+    act(() =>
+      api.emit('operations.finished', {
+        operationId: 'op-rescue-1', kind: 'rescue', deviceId: DEVICE_ID, status: 'failed', startedAt: T, finishedAt: T,
+        error: { code: 'DEVICE_GONE', message: 'The device was unplugged.', fix: 'Plug it back in and start again.' },
+      }),
+    );
+    const error = await screen.findByTestId('rescue-error');
+    expect(error.textContent).toMatch(/unplugged/);
+    expect(error.textContent).toMatch(/Plug it back in/);
+    expect(screen.getByTestId('plan-step-repair-keys').getAttribute('data-status')).toBe('failed');
+    expect(screen.getByTestId('plan-step-verify').getAttribute('data-status')).toBe('pending');
+  });
+
+  it('puts manual steps in front of the user with their advice', async () => {
+    const listening: Diagnosis = {
+      ...diagnosis,
+      summary: 'The device is in listening mode (blinking dark blue): it has no Wi-Fi network to join.',
+      plan: diagnosis.plan.map((s) =>
+        s.step === 'wifi' ? { ...s, action: 'manual', reason: 'Run `particle serial wifi`.' } : s.step === 'diagnose' || s.step === 'verify' ? s : { ...s, action: 'skip' },
+      ),
+    };
+    useWizard.setState({ deviceId: DEVICE_ID, stage: 'plan', diagnosis: { status: 'succeeded', operationId: 'op-diag-1', result: listening } });
+    render(<RescueView />);
+    expect(screen.getByTestId('manual-wifi').textContent).toMatch(/particle serial wifi/);
+    expect(screen.queryByTestId('start-rescue')).toBeNull();
+    expect(screen.getByTestId('start-verify')).toBeTruthy();
+  });
+});
+
+describe('rescueStepStatus', () => {
+  it('marks steps before the active one done and the rest waiting', () => {
+    const status = rescueStepStatus(['diagnose', 'enter-dfu', 'repair-keys'], 'enter-dfu', 'running');
+    expect(['diagnose', 'enter-dfu', 'repair-keys', 'wifi'].map((s) => status(s as never))).toEqual(['done', 'active', 'pending', null]);
+    expect(rescueStepStatus(['diagnose'], null, 'succeeded')('diagnose')).toBe('done');
+  });
+});
