@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { command, query } from './define';
 import { DeviceIdSchema, OperationRefSchema } from '../domain';
 import { LedStateSchema } from '../domain/led';
+import { FirmwareFileSchema } from './firmware';
 
 export const FindingSchema = z.object({
   id: z.string(),
@@ -43,6 +44,9 @@ export const VerifyResultSchema = z.object({
 });
 export type VerifyResult = z.infer<typeof VerifyResultSchema>;
 
+export const RescueResultSchema = z.object({ reportId: z.string() });
+export type RescueResult = z.infer<typeof RescueResultSchema>;
+
 export const diagnosisMethods = {
   'diagnosis.run': query(
     z.object({ deviceId: DeviceIdSchema, ledPatternId: z.string().max(64).optional(), readDct: z.boolean().default(true) }),
@@ -59,8 +63,12 @@ export const diagnosisMethods = {
       deviceId: DeviceIdSchema,
       steps: z.array(WizardStepIdSchema).min(1),
       productId: z.number().int().positive().optional(),
+      /** Files for the reflash steps; a reflash step without files is left to the user with advice. */
+      firmware: z
+        .object({ os: z.array(FirmwareFileSchema).max(16).optional(), user: z.array(FirmwareFileSchema).max(4).optional() })
+        .optional(),
     }),
     OperationRefSchema,
-    'Run the planned wizard steps in one go (one DFU session where possible). Result: { reportId }.',
+    'Run the planned wizard steps in order, each recorded in a rescue report. Result: { reportId }.',
   ),
 } as const;

@@ -32,7 +32,7 @@ interface RawPlatform {
   features: string[];
 }
 
-function platformTraits(platformId: number | null): { network: Assessment['network']; generation: number | null } {
+export function platformTraits(platformId: number | null): { network: Assessment['network']; generation: number | null } {
   const raw = platformId === null ? undefined : (platformsById[platformId] as RawPlatform | undefined);
   if (!raw) return { network: 'unknown', generation: null };
   const network = raw.features.includes('wifi') ? 'wifi' : raw.features.includes('cellular') ? 'cellular' : 'unknown';

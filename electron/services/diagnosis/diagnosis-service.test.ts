@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { DiagnosisSchema, VerifyResultSchema, type PlanStep, type WizardStepId } from '../../../shared/contract/diagnosis';
+import type { KeyHealth, RepairResult } from '../../../shared/contract/keys';
+import type { RescueReport } from '../../../shared/contract/reports';
+import { RescueError } from '../../../shared/errors';
+import type { DeviceModuleInfo } from '../control/module-info';
+import { OperationLog } from '../operations/operation-log';
+import { OperationRunner } from '../operations/operation-runner';
+import type { AttachedDevice } from '../usb/attached-device';
+import type { UsbDeviceLike } from '../usb/webusb';
+import { DiagnosisService } from './diagnosis-service';
+import type { DiagnosisControl, ReportStepRecord } from './ports';
+
+const ID = '0123456789abcdef01234567';
+
+function module(fn: DeviceModuleInfo['function'], index: number, valid = true): DeviceModuleInfo {
+  return { function: fn, index, version: 1000, size: 1000, failedChecks: valid ? 0 : 0x02, valid, store: 'main', dependencies: [] };
+}
+const PHOTON_MODULES = [module('bootloader', 0), module('systemPart', 1), module('systemPart', 2), module('userPart', 1)];
+
+function health(healthy: boolean, overrides: Partial<KeyHealth> = {}): KeyHealth {
+  return {
+    deviceId: ID, platformId: 6, protocol: 'tcp', profileId: 'particle', dctReadable: true, protected: false,
+    privateKey: { state: 'valid', algorithm: 'rsa-1024', publicKeySha256: 'a'.repeat(64), matchesDevicePublicKey: healthy },
+    serverKey: { state: 'genuine', sha256: 'b'.repeat(64), address: { kind: 'default', host: 'device.spark.io', port: 5683 }, matchesProfile: true },
+    cloudConnected: null, healthy, summary: '', problems: healthy ? [] : ['The device key does not match its public key.'], notes: [],
+    ...overrides,
+  };
+}
+
+const HASHES = { privateKeySha256: 'c'.repeat(64), serverKeySha256: 'd'.repeat(64) };
+
+interface Setup {
+  mode?: 'normal' | 'listening';
+  cloud?: ('connected' | 'connecting' | 'disconnected')[];
+  modules?: DeviceModuleInfo[];
+  keyHealth?: KeyHealth | RescueError;
+  led?: string;
+  usbMode?: 'normal' | 'dfu';
+  loggedIn?: boolean;
+  repair?: RepairResult | RescueError;
+}
+
+function setup(s: Setup = {}) {
+  const device: AttachedDevice = { deviceId: ID, platformId: 6, usbMode: s.usbMode ?? 'normal', usb: {} as UsbDeviceLike, virtual: true, scenario: 'test' };
+  const calls: string[] = [];
+  const cloudSeq = [...(s.cloud ?? ['connected'])];
+  const control: DiagnosisControl = {
+    deviceMode: async () => s.mode ?? 'normal',
+    systemVersion: async () => '2.3.1',
+    cloudStatus: async () => (cloudSeq.length > 1 ? cloudSeq.shift()! : cloudSeq[0]),
+    moduleInfo: async () => s.modules ?? PHOTON_MODULES,
+  };
+  const steps: ReportStepRecord[] = [];
+  let clock = 0;
+  const opLog = new OperationLog(null);
+  const service = new DiagnosisService({
+    devices: { find: (id) => (id === ID ? device : null) },
+    dfu: {
+      enterDfu: async () => { calls.push('enterDfu'); device.usbMode = 'dfu'; },
+      leave: async () => { calls.push('leave'); device.usbMode = 'normal'; },
+    },
+    keys: {
+      healthCheck: async () => {
+        calls.push('healthCheck');
+        device.usbMode = 'dfu';
+        const h = s.keyHealth ?? health(true);
+        if (h instanceof RescueError) throw h;
+        return h;
+      },
+      repair: async () => {
+        calls.push('repair');
+        if (s.repair instanceof RescueError) throw s.repair;
+        return s.repair ?? { deviceId: ID, action: 'generated', keyWritten: true, serverKeyWritten: false, upload: 'done', backupId: 'bk-0001', before: HASHES, after: HASHES, dfuSessions: 1, cloudConnected: true, keyFile: '/data/keys/k.der', messages: [] };
+      },
+    },
+    cloud: { session: async () => ({ loggedIn: s.loggedIn ?? false }), deviceStatus: async () => ({ online: true, connected: true }) },
+    firmware: { flash: async (_id, files) => void calls.push(`flash:${files.map((f) => f.fileName).join(',')}`) },
+    reports: {
+      recordFindings: () => calls.push('findings'),
+      recordStep: (_id, step) => steps.push(step),
+      recordSlots: () => calls.push('slots'),
+      recordBackup: (_id, b) => calls.push(`backup:${b.backupId}`),
+      finish: (id): RescueReport => ({
+        reportId: 'rpt-1', deviceId: id, platformName: 'Photon', virtual: true, createdAt: '', outcome: 'rescued', whatHappened: '', findings: [], steps: [], slots: { before: null, after: null }, backups: [],
+      }),
+    },
+    lab: { led: () => ({ patternId: s.led ?? 'breathing-cyan', color: '#00ffff', pattern: 'breathe', periodMs: 4000, burst: null, sosCode: null, description: '' }) },
+    opLog,
+    controlFor: () => control,
+    sleep: async () => { clock += 500; },
+    now: () => clock,
+  });
+  const runner = new OperationRunner(null, opLog);
+  return { service, runner, device, calls, steps };
+}
+
+const step = (plan: PlanStep[], id: WizardStepId) => plan.find((p) => p.step === id)!;
+
+describe('DiagnosisService.run', () => {
+  it('finds a healthy device healthy and leaves it in normal mode as found', async () => {
+    const { service, runner, device, calls } = setup();
+    const diagnosis = await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: true }, ctx));
+    expect(DiagnosisSchema.parse(diagnosis)).toBeTruthy();
+    expect(diagnosis.summary).toMatch(/healthy/);
+    expect(diagnosis.plan.filter((p) => p.step !== 'diagnose').every((p) => p.action === 'skip')).toBe(true);
+    expect(diagnosis.findings.map((f) => f.title)).toContain('Device OS 2.3.1');
+    expect(calls).toEqual(['healthCheck', 'leave']);
+    expect(device.usbMode).toBe('normal');
+  });
+
+  it('takes the virtual LED when the user gave none, and the user’s LED otherwise', async () => {
+    const { service, runner } = setup({ led: 'cyan-red-burst', cloud: ['connecting'], keyHealth: health(false) });
+    const diagnosis = await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: true }, ctx));
+    expect(diagnosis.findings[0]).toMatchObject({ source: 'led', title: 'LED: Cyan with rapid red flashes' });
+    expect(step(diagnosis.plan, 'repair-keys').action).toBe('run');
+    const picked = await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: false, ledPatternId: 'blinking-blue' }, ctx));
+    expect(picked.findings[0].title).toBe('LED: Blinking dark blue');
+  });
+
+  it('diagnoses listening mode with Wi-Fi advice', async () => {
+    const { service, runner } = setup({ mode: 'listening', cloud: ['disconnected'], led: 'blinking-blue' });
+    const diagnosis = await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: true }, ctx));
+    expect(diagnosis.summary).toMatch(/listening mode/);
+    expect(step(diagnosis.plan, 'wifi')).toMatchObject({ action: 'manual' });
+    expect(step(diagnosis.plan, 'wifi').reason).toMatch(/particle serial wifi/);
+  });
+
+  it('puts Device OS before the keys when a system part is broken and the key store unreadable', async () => {
+    const modules = [module('bootloader', 0), module('systemPart', 1), module('systemPart', 2, false), module('userPart', 1)];
+    const { service, runner } = setup({ modules, cloud: ['disconnected'], keyHealth: health(false, { dctReadable: false }) });
+    const diagnosis = await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: true }, ctx));
+    const ids = diagnosis.plan.map((p) => p.step);
+    expect(step(diagnosis.plan, 'reflash-os').action).toBe('run');
+    expect(step(diagnosis.plan, 'repair-keys').action).toBe('run');
+    expect(ids.indexOf('reflash-os')).toBeLessThan(ids.indexOf('repair-keys'));
+  });
+
+  it('reports Device Protection when the health check is refused', async () => {
+    const { service, runner } = setup({ cloud: ['connecting'], led: 'cyan-red-burst', keyHealth: new RescueError('DEVICE_PROTECTED', 'protected', 'unlock') });
+    const diagnosis = await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: true }, ctx));
+    expect(step(diagnosis.plan, 'repair-keys').action).toBe('manual');
+    expect(step(diagnosis.plan, 'repair-keys').reason).toMatch(/Device Protection/);
+  });
+
+  it('stays in DFU mode when it found the device there, and explains a missing device', async () => {
+    const { service, runner, calls, device } = setup({ usbMode: 'dfu', keyHealth: health(false), led: 'blinking-yellow' });
+    const diagnosis = await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: true }, ctx));
+    expect(calls).toEqual(['healthCheck']);
+    expect(device.usbMode).toBe('dfu');
+    expect(step(diagnosis.plan, 'enter-dfu').action).toBe('skip');
+    await expect(runner.run('diagnose', null, (ctx) => service.run('ffffffffffffffffffffffff', { readDct: false }, ctx))).rejects.toMatchObject({ code: 'DEVICE_NOT_FOUND' });
+  });
+});
+
+describe('DiagnosisService.verify', () => {
+  it('polls until the device reports connected and asks the cloud when logged in', async () => {
+    const { service, runner } = setup({ cloud: ['connecting', 'connecting', 'connected'], loggedIn: true });
+    const result = await runner.run('verify', ID, (ctx) => service.verify(ID, { timeoutMs: 60_000 }, ctx));
+    expect(VerifyResultSchema.parse(result)).toMatchObject({ cloudStatus: 'connected', onlineInCloud: true });
+    expect(result.led?.patternId).toBe('breathing-cyan');
+  });
+
+  it('gives up at the timeout with advice', async () => {
+    const { service, runner } = setup({ cloud: ['connecting'] });
+    const result = await runner.run('verify', ID, (ctx) => service.verify(ID, { timeoutMs: 5000 }, ctx));
+    expect(result.cloudStatus).toBe('connecting');
+    expect(result.onlineInCloud).toBeNull();
+    expect(result.message).toMatch(/Still connecting after 5 s/);
+  });
+});
+
+describe('DiagnosisService.rescue', () => {
+  it('runs the planned steps in order and records each in the report', async () => {
+    const { service, runner, calls, steps } = setup({ cloud: ['connected'] });
+    const result = await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['diagnose', 'enter-dfu', 'repair-keys', 'reflash-user', 'verify'], ctx));
+    expect(result).toEqual({ reportId: 'rpt-1' });
+    expect(calls).toEqual(['findings', 'enterDfu', 'repair', 'slots', 'backup:bk-0001', 'leave']);
+    expect(steps.map((s) => [s.name, s.status])).toEqual([
+      ['Diagnose', 'succeeded'],
+      ['Enter DFU mode', 'succeeded'],
+      ['Repair the cloud keys', 'succeeded'],
+      ['Reinstall the application', 'skipped'],
+      ['Verify the cloud connection', 'succeeded'],
+    ]);
+    expect(steps[3].message).toMatch(/^Needs you: .*particle flash --usb tinker/);
+  });
+
+  it('flashes the files given for a reflash step', async () => {
+    const { service, runner, calls } = setup();
+    await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['reflash-os'], ctx, { firmware: { os: [{ fileName: 'system-part1.bin', dataBase64: '' }] } }));
+    expect(calls).toEqual(['flash:system-part1.bin']);
+  });
+
+  it('records a failed step and leaves the rest as not run, still returning the report', async () => {
+    const { service, runner, steps } = setup({ repair: new RescueError('DEVICE_PROTECTED', 'This device is protected.', 'Unlock it first.') });
+    const result = await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['repair-keys', 'verify'], ctx));
+    expect(result.reportId).toBe('rpt-1');
+    expect(steps.map((s) => s.status)).toEqual(['failed', 'skipped']);
+    expect(steps[0].message).toBe('This device is protected. Unlock it first.');
+    expect(steps[1].message).toMatch(/Not run/);
+  });
+
+  it('finishes the report and reports cancellation when cancelled', async () => {
+    const { service, runner, steps } = setup();
+    const ref = runner.start('rescue', ID, async (ctx) => {
+      runner.cancel(ctx.operationId);
+      return service.rescue(ID, ['diagnose', 'verify'], ctx);
+    });
+    const finished = await runner.wait(ref.operationId);
+    expect(finished.status).toBe('cancelled');
+    expect(finished.error?.details).toEqual({ reportId: 'rpt-1' });
+    expect(steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+  });
+});

@@ -1,0 +1,198 @@
+import type { Diagnosis, Finding, VerifyResult, WizardStepId } from '../../../shared/contract/diagnosis';
+import type { KeyHealth } from '../../../shared/contract/keys';
+import type { LedState } from '../../../shared/domain/led';
+import { buildDiagnosis, type PlanFacts } from '../../../shared/domain/plan';
+import { RescueError } from '../../../shared/errors';
+import { ControlClient } from '../control/control-client';
+import { needsSystemReflash } from '../firmware/system-health';
+import type { OperationLog } from '../operations/operation-log';
+import type { OperationContext } from '../operations/operation-runner';
+import type { AttachedDevice } from '../usb/attached-device';
+import { realSleep, type Sleep } from '../usb/sleep';
+import { readControlFacts, toCloudStatus } from './device-facts';
+import type {
+  DiagnosisCloudPort,
+  DiagnosisControl,
+  DiagnosisDevicesPort,
+  DiagnosisDfuPort,
+  DiagnosisFirmwarePort,
+  DiagnosisKeysPort,
+  DiagnosisLabPort,
+  DiagnosisReportsPort,
+} from './ports';
+import { runRescue, type RescueOptions } from './rescue-runner';
+
+export interface DiagnosisServiceDeps {
+  devices: DiagnosisDevicesPort;
+  dfu: DiagnosisDfuPort;
+  keys: DiagnosisKeysPort;
+  cloud: DiagnosisCloudPort;
+  firmware: DiagnosisFirmwarePort;
+  reports: DiagnosisReportsPort;
+  lab?: DiagnosisLabPort;
+  opLog: OperationLog;
+  /** Control requests for a device in normal/listening mode; ControlClient unless a test says otherwise. */
+  controlFor?: (device: AttachedDevice) => DiagnosisControl;
+  sleep?: Sleep;
+  now?: () => number;
+}
+
+/** Poll interval for "is it online?", as particle-usb does (usb-control-protocol.md §9). */
+const VERIFY_POLL_MS = 500;
+/** The cloud API is asked less often than the device: every fourth poll. */
+const CLOUD_POLL_EVERY = 4;
+
+/** Read-only diagnosis, the cloud-connection check and the wizard's multi-step rescue. */
+export class DiagnosisService {
+  private readonly controlFor: (device: AttachedDevice) => DiagnosisControl;
+  private readonly sleep: Sleep;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: DiagnosisServiceDeps) {
+    this.controlFor = deps.controlFor ?? ((device) => new ControlClient(device.usb, { platformId: device.platformId, timeoutMs: 10_000 }));
+    this.sleep = deps.sleep ?? realSleep;
+    this.now = deps.now ?? Date.now;
+  }
+
+  async run(deviceId: string, input: { ledPatternId?: string; readDct: boolean }, ctx: OperationContext): Promise<Diagnosis> {
+    const device = await this.require(deviceId);
+    const ledPatternId = input.ledPatternId ?? (await this.virtualLed(device))?.patternId ?? null;
+    const facts: PlanFacts = {
+      platformId: device.platformId,
+      mode: device.usbMode === 'dfu' ? 'dfu' : null,
+      ledPatternId,
+      cloudStatus: 'unknown',
+      keyHealth: null,
+      systemFirmwareValid: null,
+      userFirmwareValid: null,
+      wifiCredentials: null,
+      protected: false,
+    };
+    const extra: Finding[] = [];
+    if (device.usbMode === 'normal') {
+      ctx.progress({ phase: 'control', step: 'diagnose', message: 'Asking the device for its mode, Device OS, modules and cloud status…' });
+      const { notes, deviceOsVersion, modules, ...control } = await readControlFacts(this.controlFor(device), device.platformId);
+      Object.assign(facts, control);
+      extra.push(...notes);
+      ctx.log('control', 'info', `mode ${control.mode}, Device OS ${deviceOsVersion ?? 'unknown'}, cloud ${control.cloudStatus}, ${modules?.length ?? 0} modules`);
+    }
+    if (input.readDct) {
+      const keys = await this.readKeys(device, ctx, extra);
+      facts.keyHealth = keys.health;
+      facts.protected = keys.protected;
+      // Photon/P1 bootloaders reach the key store through system part 2: unreadable there means Device OS is broken.
+      if (facts.systemFirmwareValid === null && keys.health && needsSystemReflash(null, keys.health.dctReadable, device.platformId)) {
+        facts.systemFirmwareValid = false;
+      }
+    }
+    const diagnosis = buildDiagnosis(facts, deviceId);
+    return { ...diagnosis, findings: [...diagnosis.findings, ...extra] };
+  }
+
+  async verify(deviceId: string, input: { timeoutMs: number }, ctx: OperationContext): Promise<VerifyResult> {
+    const deadline = this.now() + input.timeoutMs;
+    const loggedIn = await this.deps.cloud.session().then((s) => s.loggedIn, () => false);
+    let cloudStatus: VerifyResult['cloudStatus'] = 'unknown';
+    let onlineInCloud: boolean | null = null;
+    let device: AttachedDevice | null = null;
+    for (let poll = 0; ; poll++) {
+      ctx.throwIfCancelled();
+      device = (await this.deps.devices.find(deviceId)) ?? null;
+      cloudStatus = device?.usbMode === 'normal' ? toCloudStatus(await this.controlFor(device).cloudStatus().catch(() => null)) : 'unknown';
+      if (loggedIn && (cloudStatus === 'connected' || poll % CLOUD_POLL_EVERY === 0)) onlineInCloud = await this.cloudOnline(deviceId);
+      ctx.progress({ phase: 'verify', step: 'verify', message: describeWait(device, cloudStatus, onlineInCloud) });
+      if (cloudStatus === 'connected' || (cloudStatus === 'unknown' && onlineInCloud === true)) break;
+      if (this.now() >= deadline) break;
+      await this.sleep(VERIFY_POLL_MS, ctx.signal);
+    }
+    const led = device ? await this.virtualLed(device) : null;
+    const connected = cloudStatus === 'connected' || onlineInCloud === true;
+    ctx.log('cloud', connected ? 'info' : 'warn', `verify: device ${cloudStatus}, cloud ${onlineInCloud === null ? 'not asked' : onlineInCloud ? 'online' : 'offline'}`);
+    return { deviceId, cloudStatus, onlineInCloud, led, message: verifyMessage(connected, cloudStatus, onlineInCloud, input.timeoutMs) };
+  }
+
+  /** The wizard's rescue.start: the planned steps in order, each recorded in a rescue report. */
+  rescue(deviceId: string, steps: WizardStepId[], ctx: OperationContext, options: RescueOptions = {}): Promise<{ reportId: string }> {
+    return runRescue(
+      {
+        ...this.deps,
+        find: (id) => this.require(id),
+        diagnose: (id, c) => this.run(id, { readDct: false }, c),
+        verify: (id, c) => this.verify(id, { timeoutMs: options.verifyTimeoutMs ?? 90_000 }, c),
+      },
+      deviceId,
+      steps,
+      ctx,
+      options,
+    );
+  }
+
+  private async require(deviceId: string): Promise<AttachedDevice> {
+    const device = await this.deps.devices.find(deviceId);
+    if (!device) {
+      throw new RescueError('DEVICE_NOT_FOUND', `Device ${deviceId} is not attached.`, 'Plug it in with a data USB cable (not a charge-only one) and try again.');
+    }
+    return device;
+  }
+
+  private async virtualLed(device: AttachedDevice): Promise<LedState | null> {
+    if (!device.virtual || !this.deps.lab) return null;
+    return this.deps.lab.led(device.deviceId);
+  }
+
+  private async cloudOnline(deviceId: string): Promise<boolean | null> {
+    try {
+      return (await this.deps.cloud.deviceStatus(deviceId)).online;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Health check over DFU, then back to the mode the device was found in. */
+  private async readKeys(device: AttachedDevice, ctx: OperationContext, extra: Finding[]): Promise<{ health: KeyHealth | null; protected: boolean }> {
+    ctx.progress({ phase: 'read-dct', step: 'diagnose', message: 'Reading the key store in DFU mode (the LED blinks yellow for a moment)…' });
+    const foundIn = device.usbMode;
+    let health: KeyHealth | null = null;
+    let isProtected = false;
+    try {
+      health = await this.deps.keys.healthCheck(device.deviceId, ctx);
+      isProtected = health.protected;
+    } catch (error) {
+      if (RescueError.is(error, 'CANCELLED')) throw error;
+      isProtected = RescueError.is(error, 'DEVICE_PROTECTED');
+      const detail = error instanceof RescueError ? `${error.message} ${error.fix}` : 'The key store could not be read.';
+      if (!isProtected) extra.push({ id: 'dct-read', source: 'dct', severity: 'warn', title: 'Key store not checked', detail });
+    }
+    if (foundIn === 'normal') await this.backToNormal(device.deviceId, ctx, extra);
+    return { health, protected: isProtected };
+  }
+
+  private async backToNormal(deviceId: string, ctx: OperationContext, extra: Finding[]): Promise<void> {
+    const now = await this.deps.devices.find(deviceId);
+    if (now?.usbMode !== 'dfu') return;
+    ctx.progress({ phase: 'leave-dfu', step: 'diagnose', message: 'Leaving DFU mode so the device is back as it was found…' });
+    try {
+      await this.deps.dfu.leave(deviceId, ctx);
+    } catch (error) {
+      if (RescueError.is(error, 'CANCELLED')) throw error;
+      extra.push({ id: 'leave-dfu', source: 'usb', severity: 'warn', title: 'Still in DFU mode', detail: 'The device did not leave DFU mode by itself. Press RESET once to restart it.' });
+    }
+  }
+}
+
+function describeWait(device: AttachedDevice | null, status: VerifyResult['cloudStatus'], online: boolean | null): string {
+  if (!device) return 'Waiting for the device to come back on USB…';
+  if (device.usbMode === 'dfu') return 'The device is still in DFU mode; waiting for it to restart…';
+  if (status === 'connected') return 'The device reports a cloud connection.';
+  if (status === 'unknown' && online !== null) return `The device does not say; the cloud sees it ${online ? 'online' : 'offline'}.`;
+  return `Cloud status: ${status}. Waiting for breathing cyan…`;
+}
+
+function verifyMessage(connected: boolean, status: VerifyResult['cloudStatus'], online: boolean | null, timeoutMs: number): string {
+  if (connected && online === false) return 'The device reports a cloud connection; the cloud has not marked it online yet (this can lag).';
+  if (connected) return 'The device is connected to the Particle Cloud (breathing cyan).';
+  const seconds = Math.round(timeoutMs / 1000);
+  return status === 'connecting'
+    ? `Still connecting after ${seconds} s. Devices retry with growing pauses; check the network and firewall (UDP 5684, TCP 5683 for Photon/P1), then verify again.`
+    : `Not connected after ${seconds} s (status: ${status}). Check the LED: the diagnose step explains every pattern.`;
+}

@@ -1,0 +1,67 @@
+import type { Finding } from '../../../shared/contract/diagnosis';
+import type { KeyHealth, RepairResult, ServerKeySource } from '../../../shared/contract/keys';
+import type { RescueReport } from '../../../shared/contract/reports';
+import type { LedState } from '../../../shared/domain/led';
+import type { DeviceModuleInfo } from '../control/module-info';
+import type { OperationContext } from '../operations/operation-runner';
+import type { AttachedDevice } from '../usb/attached-device';
+
+/**
+ * What diagnosis and rescue need of the other services, and nothing more: DeviceManager, DfuService,
+ * KeyService, CloudService, FirmwareService, ReportService and the lab satisfy these structurally.
+ */
+export interface DiagnosisDevicesPort {
+  find(deviceId: string): AttachedDevice | null | undefined | Promise<AttachedDevice | null | undefined>;
+}
+
+export interface DiagnosisDfuPort {
+  enterDfu(deviceId: string, ctx: OperationContext): Promise<unknown>;
+  leave(deviceId: string, ctx: OperationContext): Promise<unknown>;
+}
+
+export interface DiagnosisKeysPort {
+  healthCheck(deviceId: string, ctx: OperationContext): Promise<KeyHealth>;
+  repair(deviceId: string, opts: { serverKey: ServerKeySource; productId?: number; preferBackupKey: boolean }, ctx: OperationContext): Promise<RepairResult>;
+}
+
+export interface DiagnosisCloudPort {
+  session(): Promise<{ loggedIn: boolean }>;
+  deviceStatus(deviceId: string): Promise<{ online: boolean; connected: boolean }>;
+}
+
+export interface DiagnosisLabPort {
+  led(deviceId: string): LedState | Promise<LedState>;
+}
+
+export interface FirmwareFile {
+  fileName: string;
+  dataBase64: string;
+}
+
+export interface DiagnosisFirmwarePort {
+  flash(deviceId: string, files: FirmwareFile[], ctx: OperationContext): Promise<unknown>;
+}
+
+export interface ReportStepRecord {
+  name: string;
+  status: 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+  startedAt: string;
+  durationMs: number;
+  message: string;
+}
+
+export interface DiagnosisReportsPort {
+  recordFindings(deviceId: string, findings: Finding[]): void;
+  recordStep(deviceId: string, step: ReportStepRecord): void;
+  recordSlots(deviceId: string, slots: { before: RepairResult['before'] | null; after: RepairResult['after'] | null }): void;
+  recordBackup(deviceId: string, backup: { backupId: string; location: string }): void;
+  finish(deviceId: string, meta: { platformName: string; virtual: boolean }): RescueReport | Promise<RescueReport>;
+}
+
+/** The control requests diagnosis uses (ControlClient satisfies it). */
+export interface DiagnosisControl {
+  deviceMode(): Promise<'normal' | 'listening'>;
+  systemVersion(): Promise<string | null>;
+  cloudStatus(): Promise<'disconnected' | 'connecting' | 'connected' | 'disconnecting'>;
+  moduleInfo(): Promise<DeviceModuleInfo[]>;
+}

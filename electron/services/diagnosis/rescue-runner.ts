@@ -1,0 +1,131 @@
+import type { Diagnosis, VerifyResult, WizardStepId } from '../../../shared/contract/diagnosis';
+import { networkAdvice } from '../../../shared/domain/plan-advice';
+import { platformTraits } from '../../../shared/domain/plan-assess';
+import { platformById } from '../../../shared/domain/platforms';
+import { RescueError, toErrorData } from '../../../shared/errors';
+import type { OperationContext } from '../operations/operation-runner';
+import type { AttachedDevice } from '../usb/attached-device';
+import type { DiagnosisDfuPort, DiagnosisFirmwarePort, DiagnosisKeysPort, DiagnosisReportsPort, FirmwareFile, ReportStepRecord } from './ports';
+
+export interface RescueOptions {
+  productId?: number;
+  /** Reflash steps write these; without them the step is left to the user with advice. */
+  firmware?: { os?: FirmwareFile[]; user?: FirmwareFile[] };
+  verifyTimeoutMs?: number;
+}
+
+export interface RescueDeps {
+  find(deviceId: string): Promise<AttachedDevice>;
+  diagnose(deviceId: string, ctx: OperationContext): Promise<Diagnosis>;
+  verify(deviceId: string, ctx: OperationContext): Promise<VerifyResult>;
+  dfu: DiagnosisDfuPort;
+  keys: DiagnosisKeysPort;
+  firmware: DiagnosisFirmwarePort;
+  reports: DiagnosisReportsPort;
+}
+
+type Outcome = Pick<ReportStepRecord, 'status' | 'message'>;
+
+const STEP_NAMES: Record<WizardStepId, string> = {
+  diagnose: 'Diagnose',
+  'enter-dfu': 'Enter DFU mode',
+  'reflash-os': 'Reinstall Device OS',
+  'repair-keys': 'Repair the cloud keys',
+  'reflash-user': 'Reinstall the application',
+  wifi: 'Network setup',
+  verify: 'Verify the cloud connection',
+};
+
+const NEEDS_YOU = 'Needs you: ';
+const OS_ADVICE =
+  'choose the Device OS files for this device (from Device Restore USB or the Device OS release page) and run the step again, ' +
+  'or run `particle update` with the Particle CLI.';
+const USER_ADVICE = 'choose your application (.bin) or Tinker and run the step again, or run `particle flash --usb tinker` with the Particle CLI.';
+
+function repairMessage(result: Awaited<ReturnType<DiagnosisKeysPort['repair']>>): string {
+  const head = {
+    'none-needed': 'The keys were already healthy; nothing was written.',
+    generated: 'A new device key was written and read back.',
+    'restored-from-backup': 'The device key was restored from a backup the cloud already knows.',
+    'kept-key': 'The server key was rewritten; the device key was kept.',
+  }[result.action];
+  const upload = { done: ' Its public key is registered with the cloud.', queued: ' The public key upload is queued until the cloud can be reached.', 'not-needed': '' }[result.upload];
+  return [head + upload, ...result.messages].join(' ');
+}
+
+async function runStep(step: WizardStepId, deps: RescueDeps, deviceId: string, ctx: OperationContext, options: RescueOptions): Promise<Outcome> {
+  switch (step) {
+    case 'diagnose': {
+      const diagnosis = await deps.diagnose(deviceId, ctx);
+      deps.reports.recordFindings(deviceId, diagnosis.findings);
+      return { status: 'succeeded', message: diagnosis.summary };
+    }
+    case 'enter-dfu': {
+      if ((await deps.find(deviceId)).usbMode === 'dfu') return { status: 'skipped', message: 'The device was already in DFU mode.' };
+      await deps.dfu.enterDfu(deviceId, ctx);
+      return { status: 'succeeded', message: 'The device is in DFU mode (blinking yellow).' };
+    }
+    case 'reflash-os':
+    case 'reflash-user': {
+      const files = step === 'reflash-os' ? options.firmware?.os : options.firmware?.user;
+      if (!files?.length) return { status: 'skipped', message: NEEDS_YOU + (step === 'reflash-os' ? OS_ADVICE : USER_ADVICE) };
+      await deps.firmware.flash(deviceId, files, ctx);
+      return { status: 'succeeded', message: `Flashed and verified ${files.map((f) => f.fileName).join(', ')}.` };
+    }
+    case 'repair-keys': {
+      const result = await deps.keys.repair(deviceId, { serverKey: { kind: 'auto' }, productId: options.productId, preferBackupKey: true }, ctx);
+      deps.reports.recordSlots(deviceId, { before: result.before, after: result.after });
+      if (result.backupId) deps.reports.recordBackup(deviceId, { backupId: result.backupId, location: result.keyFile ?? 'the app’s backup folder' });
+      return { status: 'succeeded', message: repairMessage(result) };
+    }
+    case 'wifi': {
+      const device = await deps.find(deviceId);
+      return { status: 'skipped', message: NEEDS_YOU + networkAdvice(platformTraits(device.platformId)) };
+    }
+    case 'verify': {
+      if ((await deps.find(deviceId)).usbMode === 'dfu') await deps.dfu.leave(deviceId, ctx);
+      const result = await deps.verify(deviceId, ctx);
+      const connected = result.cloudStatus === 'connected' || result.onlineInCloud === true;
+      return { status: connected ? 'succeeded' : 'failed', message: result.message };
+    }
+  }
+}
+
+/**
+ * Runs the planned wizard steps in the given order. Each step lands in the rescue report with its
+ * result and time; after a failure the remaining steps are recorded as not run, and the report is
+ * finished either way so the user can read what happened.
+ */
+export async function runRescue(deps: RescueDeps, deviceId: string, steps: WizardStepId[], ctx: OperationContext, options: RescueOptions): Promise<{ reportId: string }> {
+  const device = await deps.find(deviceId);
+  let stoppedBy: string | null = null;
+  let cancelled = false;
+  for (const step of [...new Set(steps)]) {
+    const startedAt = new Date();
+    const record = (outcome: Outcome): void => {
+      deps.reports.recordStep(deviceId, { name: STEP_NAMES[step], startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ...outcome });
+      ctx.log('app', outcome.status === 'failed' ? 'error' : 'info', `rescue step ${step}: ${outcome.status} — ${outcome.message}`);
+    };
+    if (stoppedBy) {
+      record({ status: cancelled ? 'cancelled' : 'skipped', message: `Not run: ${stoppedBy}.` });
+      continue;
+    }
+    ctx.progress({ phase: step, step, message: `${STEP_NAMES[step]}…` });
+    try {
+      ctx.throwIfCancelled();
+      const outcome = await runStep(step, deps, deviceId, ctx, options);
+      record(outcome);
+      if (outcome.status === 'failed') stoppedBy = `"${STEP_NAMES[step]}" did not succeed`;
+    } catch (error) {
+      const data = toErrorData(error);
+      cancelled = data.code === 'CANCELLED';
+      record({ status: cancelled ? 'cancelled' : 'failed', message: `${data.message} ${data.fix}` });
+      stoppedBy = cancelled ? 'the rescue was cancelled' : `"${STEP_NAMES[step]}" failed`;
+    }
+  }
+  const report = await deps.reports.finish(deviceId, { platformName: platformById(device.platformId)?.displayName ?? `platform ${device.platformId}`, virtual: device.virtual });
+  if (cancelled) {
+    throw new RescueError('CANCELLED', 'The rescue was cancelled; the report shows what was done.', 'Start the rescue again when you are ready.', { reportId: report.reportId });
+  }
+  return { reportId: report.reportId };
+}
