@@ -27,8 +27,8 @@ export const SHIPPED_FUSES: Readonly<Record<FuseName, boolean>> = {
   EnableEmbeddedAsarIntegrityValidation: true,
   OnlyLoadAppFromAsar: true,
   LoadBrowserProcessSpecificV8Snapshot: false,
-  // The renderer is loaded from file:// inside app.asar and its module scripts need these privileges.
-  GrantFileProtocolExtraPrivileges: true,
+  // The renderer is served from app://rescue (main.ts), so file:// pages need no extra powers.
+  GrantFileProtocolExtraPrivileges: false,
 };
 
 /** The security fuses the task names: a build with any of these in the wrong state must not ship. */
