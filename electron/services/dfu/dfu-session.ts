@@ -297,16 +297,19 @@ export class DfuSession {
       waited += status.pollTimeoutMs;
       status = await this.protocol.getStatus(signal);
     }
-    if (status.status !== 0 || status.state === DfuState.dfuERROR) {
-      await this.protocol.clearStatus().catch(() => undefined);
-      throw new RescueError(
-        'DFU_STATUS_ERROR',
-        `The device reported ${dfuStatusName(status.status)}: ${dfuStatusHint(status.status)}.`,
-        'The app cleared the error and the device is back in DFU idle; repeat the step. If it fails again, unplug and replug the device.',
-        { dfuStatus: dfuStatusName(status.status), dfuState: dfuStateName(status.state) },
-      );
-    }
+    if (status.status !== 0 || status.state === DfuState.dfuERROR) throw await this.statusError(status);
     return status;
+  }
+
+  /** Clears the error first, so the device is idle again when the caller sees the error. */
+  private async statusError(status: DfuStatus): Promise<RescueError> {
+    await this.protocol.clearStatus().catch(() => undefined);
+    return new RescueError(
+      'DFU_STATUS_ERROR',
+      `The device reported ${dfuStatusName(status.status)}: ${dfuStatusHint(status.status)}.`,
+      'The app cleared the error and the device is back in DFU idle; repeat the step. If it fails again, unplug and replug the device.',
+      { dfuStatus: dfuStatusName(status.status), dfuState: dfuStateName(status.state) },
+    );
   }
 
   /** Known idle state: clear an error, abort a half-done transfer, and (Gen 2) clear twice if needed. */
@@ -345,13 +348,19 @@ export class DfuSession {
     }
   }
 
-  /** Retries a step after a stall or failed GETSTATUS, getting back to idle in between. */
+  /**
+   * Retries a step after a stall or a failed GETSTATUS, getting back to idle in between. Gen 2 reports
+   * real flash errors by stalling too, so a stall is first checked against GETSTATUS: a dfuERROR with
+   * a real status is a DFU_STATUS_ERROR, not something to retry.
+   */
   private async attempt<T>(ctx: StepContext, signal: AbortSignal | undefined, step: () => Promise<T>): Promise<T> {
     for (let tries = 1; ; tries++) {
       try {
         return await step();
       } catch (error) {
-        if (!isTransient(error) || tries >= this.retry.attempts) throw error;
+        if (!isTransient(error)) throw error;
+        if (RescueError.is(error, 'DFU_STALL')) await this.throwIfDeviceError(signal);
+        if (tries >= this.retry.attempts) throw error;
         this.log('warn', `${ctx.phase} at ${hex(ctx.address + ctx.bytesDone)} failed (${describeError(error)}), retry ${tries} of ${this.retry.attempts - 1}`);
         await this.sleep(this.retry.delayMs * tries, signal);
         throwIfAborted(signal);
@@ -359,6 +368,16 @@ export class DfuSession {
           if (!isTransient(e)) throw e;
         });
       }
+    }
+  }
+
+  private async throwIfDeviceError(signal?: AbortSignal): Promise<void> {
+    const status = await this.protocol.getStatus(signal).catch((e: unknown) => {
+      if (isTransient(e)) return null;
+      throw e;
+    });
+    if (status && status.state === DfuState.dfuERROR && status.status !== 0 && dfuStatusName(status.status) !== 'errSTALLEDPKT') {
+      throw await this.statusError(status);
     }
   }
 
