@@ -33,6 +33,12 @@ describe('filterLines', () => {
     expect(filterLines(sample, { text: 'ifapi' })).toHaveLength(1);
     expect(filterLines(sample, { categories: ['comm.protocol'], minLevel: 'error' })).toHaveLength(1);
   });
+
+  it('treats the search text literally, not as a pattern', () => {
+    const lines = [line('info', 'app', 'value (x+1)'), line('info', 'app', 'value x1')];
+    expect(filterLines(lines, { text: '(x+1' }).map((l) => l.message)).toEqual(['value (x+1)']);
+    expect(filterLines(lines, { text: '.' })).toHaveLength(0);
+  });
 });
 
 describe('LogRing', () => {

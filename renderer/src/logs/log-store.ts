@@ -15,11 +15,13 @@ export type LineMatcher = (line: LogLine) => boolean;
 export function compileFilter(filter: LogFilter): LineMatcher {
   const min = filter.minLevel ? LEVEL_RANK[filter.minLevel] : 0;
   const categories = filter.categories && filter.categories.length > 0 ? new Set(filter.categories) : null;
-  const needle = filter.text?.trim().toLowerCase() ?? '';
+  const text = filter.text?.trim() ?? '';
+  // A case-insensitive regex of the escaped text avoids lower-casing every line on every keystroke.
+  const needle = text === '' ? null : new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
   return (line) =>
     LEVEL_RANK[line.level] >= min &&
     (categories === null || categories.has(line.category)) &&
-    (needle === '' || line.message.toLowerCase().includes(needle) || line.category.toLowerCase().includes(needle));
+    (needle === null || needle.test(line.message) || needle.test(line.category));
 }
 
 export function filterLines(lines: readonly LogLine[], filter: LogFilter): LogLine[] {
