@@ -1,9 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { CloudHttpError } from './cloud-http';
 import { DEMO_ACCOUNT } from './cloud-accounts';
+import type { HandshakeResult } from '../cloud-link';
 
-export type CloudProtocol = 'tcp' | 'udp';
-export type HandshakeResult = 'ok' | 'device-key-mismatch' | 'server-key-mismatch' | 'unknown-device';
 
 export interface RegisterDeviceInfo {
   platformId: number;

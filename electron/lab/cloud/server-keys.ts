@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { CloudProtocol } from './cloud-devices';
+import type { CloudProtocol } from '../../../shared/domain/platforms';
 
 export interface ServerKeyPair {
   /** SPKI DER of the public key, as a DCT server key slot starts with. */

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { CloudProfile } from '../../../shared/contract/cloud';
 import { CloudAccounts, type CloudAccount } from './cloud-accounts';
-import { CloudDevices, toSpkiDer, type CloudProtocol, type HandshakeResult, type RegisterDeviceInfo } from './cloud-devices';
+import type { CloudProtocol } from '../../../shared/domain/platforms';
+import type { HandshakeResult, VirtualCloudLike } from '../cloud-link';
+import { CloudDevices, toSpkiDer, type RegisterDeviceInfo } from './cloud-devices';
 import { CloudHttpError, basicCredentials, bearerToken, readFields, sendJson } from './cloud-http';
 import { generateServerKeys, type ServerKeyPair } from './server-keys';
 
@@ -28,7 +30,7 @@ const HOST = '127.0.0.1';
  * A Particle Cloud on 127.0.0.1: the HTTP API the app uses (login with MFA, key provisioning, device
  * status) plus the device side the lab's virtual devices handshake with. It never logs.
  */
-export class VirtualCloud {
+export class VirtualCloud implements VirtualCloudLike {
   private readonly accounts: CloudAccounts;
   private readonly devices: CloudDevices;
   private readonly serverKeys: Record<CloudProtocol, ServerKeyPair>;
