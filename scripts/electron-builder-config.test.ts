@@ -166,8 +166,12 @@ describe('electron-builder.yml', () => {
     expect(postinst).toMatch(/udevadm control --reload-rules/);
     expect(postinst).toMatch(/udevadm trigger .*idVendor=2b04/);
     expect(postrm).toContain(`UDEV_RULE_TARGET='${UDEV_RULES_PATH}'`);
-    expect(postrm).toMatch(/cmp -s "\$UDEV_RULE_TARGET" "\$UDEV_RULE_RECORD"; then\n  rm -f "\$UDEV_RULE_TARGET"/);
+    expect(postrm).toMatch(/cmp -s "\$UDEV_RULE_TARGET" "\$UDEV_RULE_RECORD"; then\n {2}rm -f "\$UDEV_RULE_TARGET"/);
     expect(postrm).toMatch(/udevadm control --reload-rules/);
+  });
+
+  it('documents the very rule it installs', () => {
+    expect(readFileSync(join(ROOT, 'docs/INSTALL.md'), 'utf8')).toContain(`\n\`\`\`\n${UDEV_RULES_TEXT}\`\`\`\n`);
   });
 
   it('has deb scripts that electron-builder can render and bash can parse', () => {
