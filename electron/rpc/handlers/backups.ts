@@ -1,5 +1,4 @@
 import type { backupsMethods } from '../../../shared/contract/backups';
-import { RescueError } from '../../../shared/errors';
 import type { BackupStore } from '../../services/backups/backup-store';
 import type { KeyService } from '../../services/keys/key-service';
 import type { OperationRunner } from '../../services/operations/operation-runner';
@@ -13,20 +12,7 @@ export function backupsHandlers(deps: { backups: BackupStore; keys: KeyService; 
     'backups.create': ({ deviceId }) => operations.start('backup', deviceId, (ctx) => keys.backupNow(deviceId, ctx)),
     'backups.restore': async ({ backupId }) => {
       const backup = await backups.get(backupId);
-      const check = await backups.verify(backupId);
-      if (!check.ok) {
-        throw new RescueError('BACKUP_CORRUPT', `Backup ${backupId} does not match its manifest: ${check.problems.join(' ')}`, 'Do not restore it; pick an older backup.');
-      }
-      if (backup.kind === 'dct') return operations.start('restore', backup.deviceId, (ctx) => keys.restoreBackup(backupId, ctx));
-      const restorer = backups.restorerFor(backup.kind);
-      if (!restorer) {
-        throw new RescueError(
-          'RESTORE_NOT_SUPPORTED',
-          `Restoring ${backup.kind} backups is not available in this version.`,
-          `The files are safe in ${backup.location}; flash them with the firmware screen or \`particle flash --usb\`.`,
-        );
-      }
-      return operations.start('restore', backup.deviceId, (ctx) => restorer(backup, ctx));
+      return operations.start('restore', backup.deviceId, (ctx) => keys.restoreBackup(backupId, ctx));
     },
   };
 }

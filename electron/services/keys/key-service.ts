@@ -135,11 +135,27 @@ export class KeyService {
     }
   }
 
-  /** Writes a DCT backup back selectively (keys, server key, claim code, transport), after a safety backup. */
-  async restoreBackup(backupId: string, ctx: OperationContext): Promise<RestoreResult> {
+  /**
+   * Restores a backup after checking it against its manifest. DCT backups are written here,
+   * selectively (keys, server key, claim code, transport) after a safety backup; other kinds go to
+   * the restorer their service registered on the BackupStore.
+   */
+  async restoreBackup(backupId: string, ctx: OperationContext): Promise<RestoreResult | { kind: 'firmware'; result: unknown }> {
     const backup = await this.deps.backups.get(backupId);
+    const check = await this.deps.backups.verify(backupId);
+    if (!check.ok) {
+      throw new RescueError('BACKUP_CORRUPT', `Backup ${backupId} does not match its manifest: ${check.problems.join(' ')}`, 'Do not restore it; pick an older backup.');
+    }
     if (backup.kind !== 'dct') {
-      throw new RescueError('INVALID_INPUT', `Backup ${backupId} is a ${backup.kind} backup, not a DCT backup.`, 'Restore it from the firmware screen.');
+      const restorer = this.deps.backups.restorerFor(backup.kind);
+      if (!restorer) {
+        throw new RescueError(
+          'RESTORE_NOT_SUPPORTED',
+          `Restoring ${backup.kind} backups is not available in this version.`,
+          `The files are safe in ${backup.location}; flash them from the firmware screen.`,
+        );
+      }
+      return { kind: backup.kind, result: await restorer(backup, ctx) };
     }
     const image = await this.deps.backups.read(backupId, 'dct.bin');
     const dfu = await openDfu(this.deps.devices, this.deps.dfu, backup.deviceId, ctx);
