@@ -8,6 +8,9 @@ export interface DiagnosisHandlerDeps {
   operations: OperationRunner;
 }
 
+type WireFile = { fileName: string; dataBase64: string };
+const decode = (files: WireFile[] | undefined) => files?.map((f) => ({ fileName: f.fileName, data: new Uint8Array(Buffer.from(f.dataBase64, 'base64')) }));
+
 export function diagnosisHandlers(deps: DiagnosisHandlerDeps): HandlerGroup<typeof diagnosisMethods> {
   const { diagnosis, operations } = deps;
   return {
@@ -15,6 +18,8 @@ export function diagnosisHandlers(deps: DiagnosisHandlerDeps): HandlerGroup<type
       operations.start('diagnose', deviceId, (ctx) => diagnosis.run(deviceId, { ledPatternId, readDct }, ctx)),
     'diagnosis.verify': ({ deviceId, timeoutMs }) => operations.start('verify', deviceId, (ctx) => diagnosis.verify(deviceId, { timeoutMs }, ctx)),
     'rescue.start': ({ deviceId, steps, productId, firmware }) =>
-      operations.start('rescue', deviceId, (ctx) => diagnosis.rescue(deviceId, steps, ctx, { productId, firmware })),
+      operations.start('rescue', deviceId, (ctx) =>
+        diagnosis.rescue(deviceId, steps, ctx, { productId, firmware: firmware && { os: decode(firmware.os), user: decode(firmware.user) } }),
+      ),
   };
 }

@@ -39,6 +39,8 @@ interface Setup {
   usbMode?: 'normal' | 'dfu';
   loggedIn?: boolean;
   repair?: RepairResult | RescueError;
+  /** The device is off the bus for this many polls (re-enumerating after a reset). */
+  goneForPolls?: number;
 }
 
 function setup(s: Setup = {}) {
@@ -53,9 +55,15 @@ function setup(s: Setup = {}) {
   };
   const steps: ReportStepRecord[] = [];
   let clock = 0;
+  let gone = s.goneForPolls ?? 0;
   const opLog = new OperationLog(null);
   const service = new DiagnosisService({
-    devices: { find: (id) => (id === ID ? device : null) },
+    devices: {
+      find: (id) => {
+        if (id !== ID || gone > 0) throw new RescueError('DEVICE_NOT_FOUND', 'not connected', 'plug it in');
+        return device;
+      },
+    },
     dfu: {
       enterDfu: async () => { calls.push('enterDfu'); device.usbMode = 'dfu'; },
       leave: async () => { calls.push('leave'); device.usbMode = 'normal'; },
@@ -79,7 +87,7 @@ function setup(s: Setup = {}) {
     reports: {
       recordFindings: () => calls.push('findings'),
       recordStep: (_id, step) => steps.push(step),
-      recordSlots: () => calls.push('slots'),
+      recordSlots: (_id, when) => calls.push(`slots:${when}`),
       recordBackup: (_id, b) => calls.push(`backup:${b.backupId}`),
       finish: (id): RescueReport => ({
         reportId: 'rpt-1', deviceId: id, platformName: 'Photon', virtual: true, createdAt: '', outcome: 'rescued', whatHappened: '', findings: [], steps: [], slots: { before: null, after: null }, backups: [],
@@ -88,7 +96,7 @@ function setup(s: Setup = {}) {
     lab: { led: () => ({ patternId: s.led ?? 'breathing-cyan', color: '#00ffff', pattern: 'breathe', periodMs: 4000, burst: null, sosCode: null, description: '' }) },
     opLog,
     controlFor: () => control,
-    sleep: async () => { clock += 500; },
+    sleep: async () => { clock += 500; gone = Math.max(0, gone - 1); },
     now: () => clock,
   });
   const runner = new OperationRunner(null, opLog);
@@ -161,6 +169,12 @@ describe('DiagnosisService.verify', () => {
     expect(result.led?.patternId).toBe('breathing-cyan');
   });
 
+  it('keeps waiting while the device re-enumerates after a reset', async () => {
+    const { service, runner } = setup({ goneForPolls: 3, cloud: ['connected'] });
+    const result = await runner.run('verify', ID, (ctx) => service.verify(ID, { timeoutMs: 60_000 }, ctx));
+    expect(result.cloudStatus).toBe('connected');
+  });
+
   it('gives up at the timeout with advice', async () => {
     const { service, runner } = setup({ cloud: ['connecting'] });
     const result = await runner.run('verify', ID, (ctx) => service.verify(ID, { timeoutMs: 5000 }, ctx));
@@ -175,7 +189,7 @@ describe('DiagnosisService.rescue', () => {
     const { service, runner, calls, steps } = setup({ cloud: ['connected'] });
     const result = await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['diagnose', 'enter-dfu', 'repair-keys', 'reflash-user', 'verify'], ctx));
     expect(result).toEqual({ reportId: 'rpt-1' });
-    expect(calls).toEqual(['findings', 'enterDfu', 'repair', 'slots', 'backup:bk-0001', 'leave']);
+    expect(calls).toEqual(['findings', 'enterDfu', 'repair', 'slots:before', 'slots:after', 'backup:bk-0001', 'leave']);
     expect(steps.map((s) => [s.name, s.status])).toEqual([
       ['Diagnose', 'succeeded'],
       ['Enter DFU mode', 'succeeded'],
@@ -188,7 +202,7 @@ describe('DiagnosisService.rescue', () => {
 
   it('flashes the files given for a reflash step', async () => {
     const { service, runner, calls } = setup();
-    await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['reflash-os'], ctx, { firmware: { os: [{ fileName: 'system-part1.bin', dataBase64: '' }] } }));
+    await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['reflash-os'], ctx, { firmware: { os: [{ fileName: 'system-part1.bin', data: new Uint8Array(4) }] } }));
     expect(calls).toEqual(['flash:system-part1.bin']);
   });
 

@@ -49,7 +49,9 @@ export class DiagnosisService {
   private readonly now: () => number;
 
   constructor(private readonly deps: DiagnosisServiceDeps) {
-    this.controlFor = deps.controlFor ?? ((device) => new ControlClient(device.usb, { platformId: device.platformId, timeoutMs: 10_000 }));
+    this.controlFor =
+      deps.controlFor ??
+      ((device) => deps.devices.control?.(device) ?? new ControlClient(device.usb, { platformId: device.platformId, timeoutMs: 10_000 }));
     this.sleep = deps.sleep ?? realSleep;
     this.now = deps.now ?? Date.now;
   }
@@ -97,7 +99,7 @@ export class DiagnosisService {
     let device: AttachedDevice | null = null;
     for (let poll = 0; ; poll++) {
       ctx.throwIfCancelled();
-      device = (await this.deps.devices.find(deviceId)) ?? null;
+      device = await this.tryFind(deviceId);
       cloudStatus = device?.usbMode === 'normal' ? toCloudStatus(await this.controlFor(device).cloudStatus().catch(() => null)) : 'unknown';
       if (loggedIn && (cloudStatus === 'connected' || poll % CLOUD_POLL_EVERY === 0)) onlineInCloud = await this.cloudOnline(deviceId);
       ctx.progress({ phase: 'verify', step: 'verify', message: describeWait(device, cloudStatus, onlineInCloud) });
@@ -125,6 +127,16 @@ export class DiagnosisService {
       ctx,
       options,
     );
+  }
+
+  /** Null while the device is away (re-enumerating after a reset, unplugged). */
+  private async tryFind(deviceId: string): Promise<AttachedDevice | null> {
+    try {
+      return (await this.deps.devices.find(deviceId)) ?? null;
+    } catch (error) {
+      if (RescueError.is(error, 'DEVICE_NOT_FOUND')) return null;
+      throw error;
+    }
   }
 
   private async require(deviceId: string): Promise<AttachedDevice> {
@@ -168,7 +180,7 @@ export class DiagnosisService {
   }
 
   private async backToNormal(deviceId: string, ctx: OperationContext, extra: Finding[]): Promise<void> {
-    const now = await this.deps.devices.find(deviceId);
+    const now = await this.tryFind(deviceId);
     if (now?.usbMode !== 'dfu') return;
     ctx.progress({ phase: 'leave-dfu', step: 'diagnose', message: 'Leaving DFU mode so the device is back as it was found…' });
     try {

@@ -3,6 +3,7 @@ import type { KeyHealth, RepairResult, ServerKeySource } from '../../../shared/c
 import type { RescueReport } from '../../../shared/contract/reports';
 import type { LedState } from '../../../shared/domain/led';
 import type { DeviceModuleInfo } from '../control/module-info';
+import type { FirmwareFile } from '../firmware/inspect';
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
 
@@ -11,7 +12,10 @@ import type { AttachedDevice } from '../usb/attached-device';
  * KeyService, CloudService, FirmwareService, ReportService and the lab satisfy these structurally.
  */
 export interface DiagnosisDevicesPort {
+  /** DeviceManager throws DEVICE_NOT_FOUND; a missing device may also come back as null. */
   find(deviceId: string): AttachedDevice | null | undefined | Promise<AttachedDevice | null | undefined>;
+  /** The device's shared control client (requests to one device are serialised there). */
+  control?(device: AttachedDevice): DiagnosisControl;
 }
 
 export interface DiagnosisDfuPort {
@@ -33,11 +37,6 @@ export interface DiagnosisLabPort {
   led(deviceId: string): LedState | Promise<LedState>;
 }
 
-export interface FirmwareFile {
-  fileName: string;
-  dataBase64: string;
-}
-
 export interface DiagnosisFirmwarePort {
   flash(deviceId: string, files: FirmwareFile[], ctx: OperationContext): Promise<unknown>;
 }
@@ -53,7 +52,7 @@ export interface ReportStepRecord {
 export interface DiagnosisReportsPort {
   recordFindings(deviceId: string, findings: Finding[]): void;
   recordStep(deviceId: string, step: ReportStepRecord): void;
-  recordSlots(deviceId: string, slots: { before: RepairResult['before'] | null; after: RepairResult['after'] | null }): void;
+  recordSlots(deviceId: string, when: 'before' | 'after', hashes: RepairResult['before']): void;
   recordBackup(deviceId: string, backup: { backupId: string; location: string }): void;
   finish(deviceId: string, meta: { platformName: string; virtual: boolean }): RescueReport | Promise<RescueReport>;
 }

@@ -5,7 +5,8 @@ import { platformById } from '../../../shared/domain/platforms';
 import { RescueError, toErrorData } from '../../../shared/errors';
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
-import type { DiagnosisDfuPort, DiagnosisFirmwarePort, DiagnosisKeysPort, DiagnosisReportsPort, FirmwareFile, ReportStepRecord } from './ports';
+import type { FirmwareFile } from '../firmware/inspect';
+import type { DiagnosisDfuPort, DiagnosisFirmwarePort, DiagnosisKeysPort, DiagnosisReportsPort, ReportStepRecord } from './ports';
 
 export interface RescueOptions {
   productId?: number;
@@ -74,7 +75,8 @@ async function runStep(step: WizardStepId, deps: RescueDeps, deviceId: string, c
     }
     case 'repair-keys': {
       const result = await deps.keys.repair(deviceId, { serverKey: { kind: 'auto' }, productId: options.productId, preferBackupKey: true }, ctx);
-      deps.reports.recordSlots(deviceId, { before: result.before, after: result.after });
+      deps.reports.recordSlots(deviceId, 'before', result.before);
+      deps.reports.recordSlots(deviceId, 'after', result.after);
       if (result.backupId) deps.reports.recordBackup(deviceId, { backupId: result.backupId, location: result.keyFile ?? 'the app’s backup folder' });
       return { status: 'succeeded', message: repairMessage(result) };
     }
