@@ -51,7 +51,9 @@ export class VirtualCloud implements VirtualCloudLike {
 
   async start(): Promise<{ baseUrl: string }> {
     if (this.server) return { baseUrl: this.baseUrl() };
-    const server = createServer((req, res) => void this.handle(req, res));
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch(() => res.destroy());
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, HOST, () => {

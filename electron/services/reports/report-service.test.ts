@@ -165,4 +165,29 @@ describe('ReportService', () => {
     expect(report.slots).toEqual({ before: BEFORE, after: AFTER });
     expect(report.outcome).toBe('rescued');
   });
+
+  it('writes the report by itself when an operation of a finishing kind ends', async () => {
+    const bus = new EventBus();
+    const reports = new ReportService({
+      dataDir,
+      now,
+      bus,
+      finishAfter: { kinds: ['verify'], device: async () => ({ platformName: 'Argon', virtual: true }) },
+    });
+    const op = (kind: 'enter-dfu' | 'verify', id: string) =>
+      bus.emit('operations.finished', {
+        operationId: id, kind, deviceId: DEVICE, status: 'succeeded',
+        startedAt: '2026-11-25T07:00:00.000Z', finishedAt: '2026-11-25T07:00:01.000Z',
+      });
+    op('enter-dfu', 'op-auto-0001');
+    await reports.settled();
+    expect(await reports.list()).toEqual([]);
+    op('verify', 'op-auto-0002');
+    await reports.settled();
+    const [summary] = await reports.list(DEVICE);
+    const report = await reports.get(summary.reportId);
+    expect(report).toMatchObject({ platformName: 'Argon', virtual: true, outcome: 'rescued' });
+    expect(report.steps.map((s) => s.name)).toEqual(['Enter DFU mode', 'Verify the cloud connection']);
+    reports.dispose();
+  });
 });

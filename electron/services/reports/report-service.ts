@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DeviceIdSchema, type OperationFinished } from '../../../shared/domain';
+import { DeviceIdSchema, type OperationFinished, type OperationKind } from '../../../shared/domain';
 import { FindingSchema, type Finding } from '../../../shared/contract/diagnosis';
 import { SlotHashesSchema } from '../../../shared/contract/keys';
 import { RescueReportSchema, type RescueReport } from '../../../shared/contract/reports';
@@ -20,6 +20,14 @@ export interface ReportServiceDeps {
   dataDir: string;
   /** When given, every finished operation of a device becomes a step of its report (see `fromOperation`). */
   bus?: EventBus;
+  /**
+   * With the bus: write the report when an operation of one of these kinds ends (e.g. 'verify' or
+   * 'rescue'), so a rescue is reported even when no caller runs `finish`. `device` names the platform.
+   */
+  finishAfter?: {
+    kinds: OperationKind[];
+    device(deviceId: string): Promise<{ platformName: string; virtual: boolean } | null>;
+  };
   now?: () => Date;
 }
 
@@ -58,14 +66,22 @@ export class ReportService {
   private readonly now: () => Date;
   private readonly sessions = new Map<string, RescueSession>();
   private readonly unsubscribe: (() => void) | null;
+  private readonly finishAfter: ReportServiceDeps['finishAfter'];
+  private autoFinishing: Promise<unknown> = Promise.resolve();
 
   constructor(deps: ReportServiceDeps) {
     this.dir = join(deps.dataDir, 'reports');
     this.now = deps.now ?? (() => new Date());
+    this.finishAfter = deps.finishAfter;
     this.unsubscribe =
       deps.bus?.subscribe((event, payload) => {
         if (event === 'operations.finished') this.fromOperation(payload as OperationFinished);
       }) ?? null;
+  }
+
+  /** Resolves when reports written automatically after operations are on disk (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.autoFinishing.then(() => undefined);
   }
 
   dispose(): void {
@@ -169,6 +185,19 @@ export class ReportService {
       slots.before ??= repair.data.before;
       slots.after = repair.data.after;
     }
+    if (this.finishAfter?.kinds.includes(finished.kind)) this.autoFinish(finished.deviceId);
+  }
+
+  private autoFinish(deviceId: string): void {
+    const finishAfter = this.finishAfter;
+    if (!finishAfter) return;
+    // Chained so two quick finishes never race for the same report id; a failure only loses this report.
+    this.autoFinishing = this.autoFinishing
+      .then(async () => {
+        const device = (await finishAfter.device(deviceId)) ?? { platformName: 'Unknown platform', virtual: false };
+        await this.finish(deviceId, device);
+      })
+      .catch(() => undefined);
   }
 
   private session(deviceId: string): RescueSession {
