@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { BackupSummary } from '../../../shared/contract/backups';
 import { getApi } from '../api';
-import { toProblem, type Problem } from '../app/problem';
+import { useGuarded } from '../app/use-guarded';
 import { useOperation } from '../app/use-operation';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { OperationPanel } from '../components/OperationPanel';
@@ -9,18 +9,11 @@ import { formatBytes } from '../components/OperationProgress';
 
 export function BackupRow({ backup, onChanged }: { backup: BackupSummary; onChanged: () => void }) {
   const [check, setCheck] = useState<{ ok: boolean; problems: string[] } | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { problem, guard } = useGuarded();
   const [confirming, setConfirming] = useState(false);
   const { run, start } = useOperation<unknown>();
 
-  const verify = async () => {
-    setProblem(null);
-    try {
-      setCheck(await getApi().call('backups.verify', { backupId: backup.backupId }));
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
-  };
+  const verify = () => guard(async () => setCheck(await getApi().call('backups.verify', { backupId: backup.backupId })));
 
   const restore = async () => {
     setConfirming(false);

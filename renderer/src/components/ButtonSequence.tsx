@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { DeviceSummary } from '../../../shared/domain';
 import { findLedPattern } from '../../../shared/domain/led-catalog';
 import { getApi } from '../api';
-import { toProblem, type Problem } from '../app/problem';
+import { useGuarded } from '../app/use-guarded';
 import { ErrorNotice } from './ErrorNotice';
 import { LedSwatch } from './LedSwatch';
 
@@ -19,18 +19,14 @@ export function ButtonSequence({ device }: { device: Pick<DeviceSummary, 'device
   const mode = modeButtonName(device.platformId);
   const magenta = findLedPattern('blinking-magenta');
   const yellow = findLedPattern('blinking-yellow');
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { problem, guard } = useGuarded();
   const [pressed, setPressed] = useState(false);
 
-  const pressVirtual = async () => {
-    setProblem(null);
-    try {
+  const pressVirtual = () =>
+    guard(async () => {
       const r = await getApi().call('lab.pressButtons', { deviceId: device.deviceId, hold: 'dfu' });
       setPressed(r.pressed);
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
-  };
+    });
 
   return (
     <section className="button-sequence" data-testid="button-sequence" aria-labelledby="buttons-title">

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import type { DeviceSummary } from '../../../shared/domain';
 import { getApi } from '../api';
 import { go } from '../app/nav-store';
-import { toProblem, type Problem } from '../app/problem';
+import { useGuarded } from '../app/use-guarded';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useWizard } from '../wizard/wizard-store';
@@ -11,16 +10,10 @@ import { KeyRepair } from './KeyRepair';
 import { MODE_TEXT } from './mode-text';
 
 export function DeviceCard({ device }: { device: DeviceSummary }) {
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { problem, guard } = useGuarded();
   const title = `${device.platformName}${device.virtual ? ' — Virtual device (demo)' : ''}`;
 
-  const unplug = async () => {
-    try {
-      await getApi().call('lab.detach', { deviceId: device.deviceId });
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
-  };
+  const unplug = () => guard(async () => void (await getApi().call('lab.detach', { deviceId: device.deviceId })));
 
   return (
     <article

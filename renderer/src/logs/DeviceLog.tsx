@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import type { LogLevel } from '../../../shared/contract/logs';
 import { getApi } from '../api';
 import { downloadText } from '../app/download';
-import { toProblem, type Problem } from '../app/problem';
+import { useGuarded } from '../app/use-guarded';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { VirtualList } from '../components/VirtualList';
 import { formatLogTime } from './log-store';
@@ -16,17 +15,8 @@ export function DeviceLog({ deviceId }: { deviceId: string }) {
   const store = logStoreFor(deviceId);
   const version = useLogStoreVersion(store);
   const streamingPath = useStreaming((s) => s.streaming[deviceId]);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { problem, guard: act } = useGuarded();
   const filter = store.filter;
-
-  const act = async (fn: () => Promise<void>) => {
-    setProblem(null);
-    try {
-      await fn();
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
-  };
 
   const exportLog = () =>
     act(async () => {

@@ -3,7 +3,8 @@ import type { RescueReport } from '../../../shared/contract/reports';
 import { getApi } from '../api';
 import { downloadText, mimeFor } from '../app/download';
 import { go, useNav } from '../app/nav-store';
-import { toProblem, type Problem } from '../app/problem';
+import { toProblem } from '../app/problem';
+import { useGuarded } from '../app/use-guarded';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FocusHeading } from '../components/FocusHeading';
 import { ReportDetail } from './ReportDetail';
@@ -14,7 +15,7 @@ export function ReportsView() {
   const reportId = useNav((s) => s.reportId);
   const [list, setList] = useState<ReportListItem[]>([]);
   const [report, setReport] = useState<RescueReport | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { problem, guard, setProblem } = useGuarded();
 
   useEffect(() => {
     getApi()
@@ -38,16 +39,12 @@ export function ReportsView() {
     };
   }, [reportId]);
 
-  const exportAs = async (format: 'markdown' | 'json') => {
-    if (!reportId) return;
-    setProblem(null);
-    try {
+  const exportAs = (format: 'markdown' | 'json') =>
+    guard(async () => {
+      if (!reportId) return;
       const file = await getApi().call('reports.export', { reportId, format });
       downloadText(file.fileName, file.content, mimeFor(file.fileName));
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
-  };
+    });
 
   return (
     <div className="view" data-testid="reports-view">

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CloudProfile, CloudSession } from '../../../shared/contract/cloud';
 import { getApi } from '../api';
-import { toProblem, type Problem } from '../app/problem';
+import { useGuarded } from '../app/use-guarded';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExternalLink } from '../components/ExternalLink';
 import { LoginForm } from './LoginForm';
@@ -12,16 +12,7 @@ export function CloudSettings() {
   const [profiles, setProfiles] = useState<CloudProfile[]>([]);
   const [activeId, setActiveId] = useState('');
   const [session, setSession] = useState<CloudSession | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-
-  const guard = async (fn: () => Promise<void>) => {
-    setProblem(null);
-    try {
-      await fn();
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
-  };
+  const { problem, guard } = useGuarded();
 
   useEffect(() => {
     void guard(async () => {
@@ -31,7 +22,7 @@ export function CloudSettings() {
       setActiveId(p.activeId);
       setSession(s);
     });
-  }, []);
+  }, [guard]);
 
   const useProfile = (profileId: string) =>
     guard(async () => {

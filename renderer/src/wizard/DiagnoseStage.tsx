@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { LedState } from '../../../shared/domain/led';
 import type { DeviceSummary } from '../../../shared/domain';
 import { getApi } from '../api';
-import { toProblem, type Problem } from '../app/problem';
+import { useGuarded } from '../app/use-guarded';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FocusHeading } from '../components/FocusHeading';
 import { LedSwatch } from '../components/LedSwatch';
@@ -41,15 +41,8 @@ export function DiagnoseStage({ device }: { device: DeviceSummary | undefined })
 /** Demo aid: what the simulated LED shows, so a trainee can compare it with the picker. */
 function VirtualLedHint({ deviceId, onUse }: { deviceId: string; onUse: (id: string) => void }) {
   const [led, setLedState] = useState<LedState | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const look = async () => {
-    setProblem(null);
-    try {
-      setLedState(await getApi().call('lab.led', { deviceId }));
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
-  };
+  const { problem, guard } = useGuarded();
+  const look = () => guard(async () => setLedState(await getApi().call('lab.led', { deviceId })));
   return (
     <div className="virtual-led" data-testid="virtual-led">
       <button type="button" className="btn btn-small" data-testid="look-at-virtual-led" onClick={look}>
