@@ -102,7 +102,7 @@ export class FakePhoton {
     return { deviceId: this.deviceId, platformId: 6, usbMode: this.usbMode, usb: {} as AttachedDevice['usb'], virtual: true, scenario: null };
   }
 
-  ports(): { dfu: FirmwareDfu; devices: FirmwareDevices; readModules: (d: AttachedDevice) => Promise<DeviceModuleInfo[]> } {
+  ports(): { dfu: FirmwareDfu; devices: FirmwareDevices } {
     return {
       dfu: {
         openSession: async (_id: string, _ctx: OperationContext) => {
@@ -112,16 +112,18 @@ export class FakePhoton {
         },
       },
       devices: {
-        find: () => this.attached(),
-        waitFor: async (_id, options) => {
-          if (options.usbMode && options.usbMode !== this.usbMode) throw new RescueError('TIMEOUT', `still in ${this.usbMode}`, 'wait');
+        find: async () => this.attached(),
+        waitFor: async (_id, usbMode) => {
+          if (usbMode !== this.usbMode) throw new RescueError('TIMEOUT', `still in ${this.usbMode}`, 'wait');
           return this.attached();
         },
-      },
-      readModules: async () => {
-        if (this.hit('modules')) throw this.gone();
-        if (this.usbMode !== 'normal') throw new RescueError('WRONG_MODE', 'in DFU', 'leave DFU');
-        return this.modules();
+        control: () => ({
+          moduleInfo: async () => {
+            if (this.hit('modules')) throw this.gone();
+            if (this.usbMode !== 'normal') throw new RescueError('WRONG_MODE', 'in DFU', 'leave DFU');
+            return this.modules();
+          },
+        }),
       },
     };
   }

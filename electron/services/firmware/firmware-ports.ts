@@ -23,8 +23,11 @@ export interface FirmwareDfu {
 }
 
 export interface FirmwareDevices {
-  find(deviceId: string): AttachedDevice | null | undefined;
-  waitFor(deviceId: string, options: { usbMode?: AttachedDevice['usbMode']; timeoutMs?: number; signal?: AbortSignal }): Promise<AttachedDevice>;
+  /** Throws DEVICE_NOT_FOUND when the device is not attached. */
+  find(deviceId: string): Promise<AttachedDevice>;
+  waitFor(deviceId: string, usbMode: AttachedDevice['usbMode'], options: { timeoutMs: number; signal?: AbortSignal }): Promise<AttachedDevice>;
+  /** The device's control-request client (control request 90 = module info, normal/listening mode only). */
+  control(device: AttachedDevice): { moduleInfo(options?: { signal?: AbortSignal }): Promise<DeviceModuleInfo[]> };
 }
 
 export interface FirmwareBackups {
@@ -33,6 +36,3 @@ export interface FirmwareBackups {
   read(backupId: string, name: string): Promise<Uint8Array>;
   registerRestorer?(kind: 'firmware', restorer: (backup: BackupSummary, ctx: OperationContext) => Promise<unknown>): void;
 }
-
-/** Control request 90 on a device in normal/listening mode. */
-export type ModuleReader = (device: AttachedDevice, signal?: AbortSignal) => Promise<DeviceModuleInfo[]>;

@@ -1,12 +1,11 @@
 import { RescueError } from '../../../shared/errors';
 import type { FlashPlan, FlashResult, InspectResult, RestoreFirmwareResult } from '../../../shared/contract/firmware';
-import { ControlClient } from '../control/control-client';
 import type { DeviceModuleInfo } from '../control/module-info';
 import type { OperationLog } from '../operations/operation-log';
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
 import { backUpRegions, readLayout } from './firmware-backup';
-import type { FirmwareBackups, FirmwareDevices, FirmwareDfu, FlashSession, ModuleReader } from './firmware-ports';
+import type { FirmwareBackups, FirmwareDevices, FirmwareDfu, FlashSession } from './firmware-ports';
 import { planFlash, type ExecutableStep, type PlannedFlash } from './flash-plan';
 import { inspectFiles, toInspectResult, type FirmwareFile } from './inspect';
 import { confirmModules } from './confirm-modules';
@@ -20,15 +19,11 @@ export interface FirmwareServiceDeps {
   devices: FirmwareDevices;
   backups: FirmwareBackups;
   opLog: OperationLog;
-  /** Defaults to control request 90 through ControlClient. */
-  readModules?: ModuleReader;
   /** How long to wait for the device to come back in normal mode after leaving DFU. */
   reenumerateTimeoutMs?: number;
 }
 
 type Phase = 'enter-dfu' | 'backup' | 'invalidate' | 'download' | 'verify' | 'leave';
-
-const defaultReader: ModuleReader = (device, signal) => new ControlClient(device.usb, { platformId: device.platformId }).moduleInfo({ signal });
 
 /**
  * Inspect, plan and flash Particle firmware modules: every check runs before the device is touched, the
@@ -36,10 +31,7 @@ const defaultReader: ModuleReader = (device, signal) => new ControlClient(device
  * module report confirms the result once it has restarted.
  */
 export class FirmwareService {
-  private readonly readModules: ModuleReader;
-
   constructor(private readonly deps: FirmwareServiceDeps) {
-    this.readModules = deps.readModules ?? defaultReader;
     deps.backups.registerRestorer?.('firmware', (backup, ctx) => this.restoreFirmware(backup.backupId, ctx));
   }
 
@@ -101,7 +93,7 @@ export class FirmwareService {
     const summary = await this.deps.backups.get(backupId);
     if (summary.kind !== 'firmware') throw new RescueError('INVALID_INPUT', `Backup ${backupId} holds ${summary.kind}, not firmware.`, 'Restore it from the keys page instead.');
     const layout = await readLayout(this.deps.backups, backupId);
-    const device = this.attached(summary.deviceId);
+    const device = await this.deps.devices.find(summary.deviceId);
     if (device.platformId !== summary.platformId) {
       throw new RescueError('WRONG_PLATFORM', `Backup ${backupId} is from a ${platformName(summary.platformId)}; this device is a ${platformName(device.platformId)}.`, 'Restore it to the device it was taken from.');
     }
@@ -136,7 +128,7 @@ export class FirmwareService {
   }
 
   private async prepare(deviceId: string, files: FirmwareFile[], signal?: AbortSignal): Promise<{ planned: PlannedFlash; device: AttachedDevice }> {
-    const device = this.attached(deviceId);
+    const device = await this.deps.devices.find(deviceId);
     const inspected = inspectFiles(files);
     // Everything that can be decided from the files alone is decided before any request reaches the device.
     const offline = planFlash({ deviceId, platformId: device.platformId, inspected, installed: null });
@@ -145,15 +137,9 @@ export class FirmwareService {
     return { planned: planFlash({ deviceId, platformId: device.platformId, inspected, installed }), device };
   }
 
-  private attached(deviceId: string): AttachedDevice {
-    const device = this.deps.devices.find(deviceId);
-    if (!device) throw new RescueError('DEVICE_NOT_FOUND', `Device ${deviceId} is not connected.`, 'Plug it in with a data-capable USB cable and try again.');
-    return device;
-  }
-
   private async tryReadModules(device: AttachedDevice, signal?: AbortSignal): Promise<DeviceModuleInfo[] | null> {
     try {
-      return await this.readModules(device, signal);
+      return await this.deps.devices.control(device).moduleInfo({ signal });
     } catch (error) {
       if (RescueError.is(error, 'CANCELLED')) throw error;
       this.deps.opLog.write('firmware', 'warn', `module info unavailable: ${error instanceof Error ? error.message : String(error)}`, { deviceId: device.deviceId });
@@ -184,7 +170,7 @@ export class FirmwareService {
     ctx.progress({ phase: 'confirm', message: 'Waiting for the device to restart' });
     let device: AttachedDevice;
     try {
-      device = await this.deps.devices.waitFor(deviceId, { usbMode: 'normal', timeoutMs: this.deps.reenumerateTimeoutMs ?? 30_000, signal: ctx.signal });
+      device = await this.deps.devices.waitFor(deviceId, 'normal', { timeoutMs: this.deps.reenumerateTimeoutMs ?? 30_000, signal: ctx.signal });
     } catch (error) {
       if (RescueError.is(error, 'CANCELLED')) throw error;
       throw new RescueError(

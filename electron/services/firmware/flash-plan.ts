@@ -139,13 +139,13 @@ export function planFlash(input: PlanInput): PlannedFlash {
       problems.push(problem('WRONG_PLATFORM', `${m.info.fileName} is built for ${platformName(m.info.platformId)} (platform ${m.info.platformId}); this device is a ${name} (platform ${platformId}).`, `Use the file built for ${name}.`));
       continue;
     }
-    if (m.crcCoverage === 'whole-file') {
-      problems.push(problem('FIRMWARE_INVALID', `${m.info.fileName}: its CRC does not sit at the end address in its header (${hex(m.info.endAddress)}), so the device would reject it after flashing.`, 'Use a module built by a current Device OS toolchain.'));
-    }
     const slot = findSlot(platformId, m.info.function, m.info.index, m.info.startAddress)?.slot ?? null;
     routes.set(m, slot);
     const routeIssue = routeProblem(m.info, slot, platformId);
     if (routeIssue) problems.push(routeIssue);
+    else if (m.crcCoverage === 'whole-file') {
+      problems.push(problem('FIRMWARE_INVALID', `${m.info.fileName}: its CRC does not sit at the end address in its header (${hex(m.info.endAddress)}), so the device would reject it after flashing.`, 'Use a module built by a current Device OS toolchain.'));
+    }
   }
   const infos = modules.map((m) => m.info);
   problems.push(...setProblems(infos));

@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { RescueError } from '../../../shared/errors';
+import type { FileProblem, FlashPlan, InspectResult, ModuleInfo } from '../../../shared/contract/firmware';
+import { DeviceIdSchema } from '../../../shared/domain';
+import { inspectFiles, toInspectResult, type FirmwareFile } from '../../services/firmware/inspect';
+import { describeModule, hex } from '../../services/firmware/module-format';
+import type { CliCommand, CliEnv } from '../types';
+
+async function readFiles(paths: string[]): Promise<FirmwareFile[]> {
+  if (paths.length === 0) throw new RescueError('INVALID_INPUT', 'No firmware files given.', 'Name one or more .bin files or a Device OS release .zip.');
+  return Promise.all(
+    paths.map(async (path) => {
+      const data = await readFile(path).catch((error: unknown) => {
+        throw new RescueError('FILE_ERROR', `Could not read ${path}: ${(error as Error).message}.`, 'Check the file name and that you may read it.');
+      });
+      return { fileName: basename(path), data: new Uint8Array(data) };
+    }),
+  );
+}
+
+function moduleLine(m: ModuleInfo): string {
+  const deps = m.dependencies.map((d) => `${describeModule(d.function, d.index)} ≥ v${d.version}`).join(', ') || 'none';
+  const sha = m.sha256Ok === null ? 'no hash' : m.sha256Ok ? 'SHA-256 ok' : 'SHA-256 BAD';
+  return [
+    `  ${m.fileName}: ${describeModule(m.function, m.index)} v${m.version}, platform ${m.platformId}`,
+    `    ${hex(m.startAddress)}–${hex(m.endAddress)} (${m.size} bytes), CRC ${m.crcOk ? 'ok' : 'BAD'}, ${sha}`,
+    `    depends on: ${deps}`,
+  ].join('\n');
+}
+
+function problemLines(title: string, problems: FileProblem[]): string[] {
+  return problems.flatMap((p) => [`  ${title} (${p.code}): ${p.message}`, `    what to do: ${p.fix}`]);
+}
+
+function printInspect(result: InspectResult, env: CliEnv): void {
+  for (const file of result.files) {
+    env.print(`${file.fileName}`);
+    for (const m of file.modules) env.print(moduleLine(m));
+    for (const line of problemLines('problem', file.problems)) env.print(line);
+  }
+}
+
+function printPlan(plan: FlashPlan, env: CliEnv): void {
+  env.print(`Plan for ${plan.deviceId} (platform ${plan.platformId}):`);
+  for (const b of plan.backupFirst) env.print(`  back up ${b.what}: ${hex(b.address)}, ${b.length} bytes`);
+  for (const r of plan.invalidateFirst) env.print(`  clear ${r.what}: ${hex(r.address)}, ${r.length} bytes`);
+  plan.steps.forEach((s, i) => env.print(`  ${i + 1}. ${s.label} via ${s.route === 'dfu' ? `DFU alt ${s.alt}` : 'control requests'} (${s.fileName}, ${s.length} bytes)`));
+  env.print(plan.outcome);
+  for (const line of [...problemLines('problem', plan.problems), ...problemLines('warning', plan.warnings)]) env.print(line);
+}
+
+const inspect: CliCommand = {
+  name: 'inspect',
+  summary: 'Read firmware module headers (.bin or Device OS .zip): addresses, versions, dependencies, CRC and SHA checks.',
+  usage: 'inspect FILE… [--json]',
+  async run(args, env) {
+    const result = toInspectResult(inspectFiles(await readFiles(args.positionals)));
+    if (env.json) env.printJson(result);
+    else printInspect(result, env);
+    return result.files.some((f) => f.problems.length > 0) ? 1 : 0;
+  },
+};
+
+const flash: CliCommand = {
+  name: 'flash',
+  summary: 'Back up, then flash firmware modules over DFU with read-back verification (--dry-run: show the plan only).',
+  usage: 'flash <deviceId> FILE… [--dry-run] [--json] [--virtual <scenario>]',
+  async run(args, env) {
+    const [first, ...rest] = args.positionals;
+    const hasId = first !== undefined && DeviceIdSchema.safeParse(first.toLowerCase()).success;
+    const deviceId = await env.deviceId(hasId ? first : undefined);
+    const files = await readFiles(hasId ? rest : args.positionals);
+    const services = await env.services();
+    if (args.flags['dry-run']) {
+      const plan = await services.firmware.plan(deviceId, files);
+      if (env.json) env.printJson(plan);
+      else printPlan(plan, env);
+      return plan.problems.length > 0 ? 1 : 0;
+    }
+    let last = '';
+    const stop = services.bus.subscribe((event, payload) => {
+      const p = payload as { message?: string; deviceId?: string | null };
+      if (event !== 'operations.progress' || p.deviceId !== deviceId || !p.message || env.json) return;
+      // One line per module step and phase, not per block.
+      const line = p.message.replace(/: \d+%$/, '');
+      if (line !== last) env.print(line);
+      last = line;
+    });
+    try {
+      const result = await services.operations.run('flash', deviceId, (ctx) => services.firmware.flash(deviceId, files, ctx));
+      if (env.json) env.printJson(result);
+      else {
+        printPlan(result.plan, env);
+        env.print(result.backupId ? `Previous firmware backed up as ${result.backupId}.` : 'Nothing needed a backup.');
+        env.print(result.confirmation === 'confirmed' ? 'The device reports the new modules.' : 'Written and verified; the device could not report its modules.');
+      }
+      return 0;
+    } finally {
+      stop();
+    }
+  },
+};
+
+export const commands: CliCommand[] = [inspect, flash];
