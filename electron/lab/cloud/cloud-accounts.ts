@@ -76,7 +76,7 @@ export class CloudAccounts {
   otpGrant(mfaToken: string | undefined, otp: string | undefined): Record<string, unknown> {
     const pending = mfaToken ? this.mfaTokens.get(mfaToken) : undefined;
     if (!pending || pending.expiresAt < this.now()) {
-      throw new CloudHttpError(400, 'invalid_grant', 'The MFA token is invalid or expired. Log in again.');
+      throw new CloudHttpError(400, 'invalid_grant', 'This MFA login is unknown or has expired. Log in again.');
     }
     const account = this.accounts.get(pending.username);
     if (!account || account.otp !== otp) throw new CloudHttpError(400, 'invalid_grant', 'Invalid one-time code.');

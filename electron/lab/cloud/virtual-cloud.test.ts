@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudProfileSchema } from '../../../shared/contract/cloud';
 import { DEMO_PRODUCT } from './cloud-devices';
-import { VirtualCloud } from './virtual-cloud';
+import { VirtualCloud, generateServerKeys } from './virtual-cloud';
 
 const DEVICE = '0123456789abcdef01234567';
 const OTHER_DEVICE = '0123456789abcdef0123abcd';
@@ -160,6 +160,13 @@ describe('VirtualCloud handshake', () => {
   it('refuses a device whose key the cloud does not hold yet', () => {
     cloud.registerDevice(OTHER_DEVICE, { platformId: 6, publicKeySpki: null });
     expect(cloud.handshake(OTHER_DEVICE, 'tcp', key.spki, tcpServerKey, host)).toBe('device-key-mismatch');
+  });
+
+  it('can share one server identity between clouds to save key generation time', () => {
+    const serverKeys = generateServerKeys();
+    const shared = new VirtualCloud({ serverKeys });
+    const twin = new VirtualCloud({ serverKeys });
+    expect(Buffer.from(twin.serverPublicKeySpki('tcp')).equals(Buffer.from(shared.serverPublicKeySpki('tcp')))).toBe(true);
   });
 
   it('advertises a loopback address with the device ports', () => {

@@ -8,11 +8,18 @@ import { CloudDevices, toSpkiDer, type RegisterDeviceInfo } from './cloud-device
 import { CloudHttpError, basicCredentials, bearerToken, readFields, sendJson } from './cloud-http';
 import { generateServerKeys, type ServerKeyPair } from './server-keys';
 
+export { generateServerKeys, type ServerKeyPair };
+
 export interface VirtualCloudOptions {
   /** HTTP port for the API; 0 = any free port (kept across stop/start so profiles stay valid). */
   port?: number;
   /** Device-facing ports advertised in the server address record. */
   devicePorts?: Record<CloudProtocol, number>;
+  /**
+   * The cloud's server identity; a fresh one when absent. RSA-2048 generation takes a few hundred ms,
+   * so test suites that start many clouds may generate one with `generateServerKeys()` and share it.
+   */
+  serverKeys?: Record<CloudProtocol, ServerKeyPair>;
   now?: () => Date;
 }
 
@@ -44,7 +51,7 @@ export class VirtualCloud implements VirtualCloudLike {
     const now = options.now ?? (() => new Date());
     this.accounts = new CloudAccounts(() => now().getTime());
     this.devices = new CloudDevices(now);
-    this.serverKeys = generateServerKeys();
+    this.serverKeys = options.serverKeys ?? generateServerKeys();
     this.devicePorts = options.devicePorts ?? { tcp: 5683, udp: 5684 };
     this.port = options.port ?? 0;
   }
