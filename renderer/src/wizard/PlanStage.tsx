@@ -1,12 +1,13 @@
 import type { Diagnosis } from '../../../shared/contract/diagnosis';
 import { FocusHeading } from '../components/FocusHeading';
 import { DiagnosisSummary } from './DiagnosisSummary';
+import { FirmwarePicker } from './FirmwarePicker';
 import { ManualSteps } from './ManualSteps';
 import { PlanList } from './PlanList';
 import { stepsToRun, useWizard } from './wizard-store';
 
 export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
-  const { startRescue, runVerify, backTo } = useWizard();
+  const { startRescue, runVerify, backTo, setFirmware } = useWizard();
   const steps = stepsToRun(diagnosis.plan);
   const writes = steps.filter((s) => s !== 'diagnose' && s !== 'verify');
   return (
@@ -18,6 +19,22 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
       <h3>The plan</h3>
       <p className="muted">Steps are done in this order. Nothing is written before you press the button below.</p>
       <PlanList plan={diagnosis.plan} />
+      {steps.includes('reflash-os') && (
+        <FirmwarePicker
+          label="Device OS files for “Reinstall Device OS”"
+          hint="Choose the system parts and bootloader (.bin or .zip) for this device, e.g. from Device Restore USB. Without files this step is left to you with advice."
+          testId="firmware-os"
+          onChange={(files) => setFirmware('os', files)}
+        />
+      )}
+      {steps.includes('reflash-user') && (
+        <FirmwarePicker
+          label="Application for “Reinstall the application”"
+          hint="Choose your application or Tinker (.bin). Without a file this step is left to you with advice."
+          testId="firmware-user"
+          onChange={(files) => setFirmware('user', files)}
+        />
+      )}
       <ManualSteps plan={diagnosis.plan} />
       <div className="stage-actions">
         {writes.length > 0 ? (

@@ -28,11 +28,10 @@ export function rescueStepStatus(
 }
 
 export function RescueStage({ diagnosis, device }: { diagnosis: Diagnosis; device: DeviceSummary | undefined }) {
-  const { rescue, startRescue, backTo } = useWizard();
+  const { rescue, startRescue, backTo, activeStep: active } = useWizard();
   const operationId = rescue.status === 'idle' ? null : rescue.operationId;
   const progress = useOperations((s) => (operationId ? s.progress[operationId] : undefined));
   const runSteps = stepsToRun(diagnosis.plan);
-  const active = (progress?.step as WizardStepId | undefined) ?? null;
   const outcome = rescue.status === 'idle' ? 'running' : rescue.status;
   const activeTitle = diagnosis.plan.find((s) => s.step === active)?.title;
 

@@ -41,7 +41,7 @@ function finish(operationId: string, kind: 'diagnose' | 'rescue' | 'verify', res
 
 beforeEach(() => {
   useOperations.setState({ progress: {}, finished: {} });
-  useWizard.setState({ deviceId: null, ledPatternId: null, stage: 'diagnose', diagnosis: { status: 'idle' }, rescue: { status: 'idle' }, verify: { status: 'idle' }, stepProgress: {} });
+  useWizard.setState({ deviceId: null, ledPatternId: null, stage: 'diagnose', diagnosis: { status: 'idle' }, rescue: { status: 'idle' }, verify: { status: 'idle' }, stepProgress: {}, activeStep: null, firmware: {} });
   useDevices.setState({ devices: [device], usb: { available: true, problem: null }, loaded: true, problem: null });
   api = createFakeApi({
     'diagnosis.run': () => ({ operationId: 'op-diag-1', kind: 'diagnose', deviceId: DEVICE_ID }),
@@ -136,6 +136,30 @@ describe('rescue wizard', () => {
     expect(screen.getByTestId('manual-wifi').textContent).toMatch(/particle serial wifi/);
     expect(screen.queryByTestId('start-rescue')).toBeNull();
     expect(screen.getByTestId('start-verify')).toBeTruthy();
+  });
+});
+
+describe('reflash steps', () => {
+  it('sends the chosen Device OS files with the rescue, as base64', async () => {
+    const broken: Diagnosis = {
+      ...diagnosis,
+      plan: diagnosis.plan.map((s) => (s.step === 'reflash-os' ? { ...s, action: 'run', reason: 'Device OS is missing.' } : s)),
+    };
+    useWizard.setState({ deviceId: DEVICE_ID, stage: 'plan', diagnosis: { status: 'succeeded', operationId: 'op-diag-1', result: broken } });
+    render(<RescueView />);
+    const file = new File([new Uint8Array([1, 2, 3, 250])], 'system-part1.bin');
+    fireEvent.change(screen.getByTestId('firmware-os'), { target: { files: [file] } });
+    await screen.findByText(/Chosen: system-part1.bin/);
+    fireEvent.click(screen.getByTestId('start-rescue'));
+    await waitFor(() =>
+      expect(api.callsOf('rescue.start')).toEqual([
+        {
+          deviceId: DEVICE_ID,
+          steps: ['diagnose', 'enter-dfu', 'reflash-os', 'repair-keys', 'verify'],
+          firmware: { os: [{ fileName: 'system-part1.bin', dataBase64: 'AQID+g==' }] },
+        },
+      ]),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Diagnosis, PlanStep, VerifyResult, WizardStepId } from '../../../shared/contract/diagnosis';
 import type { Progress } from '../../../shared/domain';
+import type { FirmwareFile } from './FirmwarePicker';
 import { getApi } from '../api';
 import { followOperation as follow, useOperations, type OperationRun as Task } from '../app/operations';
 
@@ -19,7 +20,12 @@ interface WizardState {
   rescue: Task<{ reportId: string }>;
   /** Last progress seen for each wizard step of the running rescue. */
   stepProgress: Partial<Record<WizardStepId, Progress>>;
+  /** The step the rescue is in: sub-operations report progress without naming the step. */
+  activeStep: WizardStepId | null;
+  /** Files for the reflash steps, chosen on the plan screen. */
+  firmware: { os?: FirmwareFile[]; user?: FirmwareFile[] };
   verify: Task<VerifyResult>;
+  setFirmware(kind: 'os' | 'user', files: FirmwareFile[]): void;
   selectDevice(deviceId: string | null): void;
   setLed(patternId: string | null): void;
   runDiagnosis(): Promise<void>;
@@ -42,11 +48,17 @@ export const useWizard = create<WizardState>((set, get) => ({
   diagnosis: IDLE,
   rescue: IDLE,
   stepProgress: {},
+  activeStep: null,
+  firmware: {},
   verify: IDLE,
+
+  setFirmware(kind, files) {
+    set({ firmware: { ...get().firmware, [kind]: files.length > 0 ? files : undefined } });
+  },
 
   selectDevice(deviceId) {
     if (deviceId === get().deviceId) return;
-    set({ deviceId, stage: 'diagnose', diagnosis: IDLE, rescue: IDLE, verify: IDLE, stepProgress: {} });
+    set({ deviceId, stage: 'diagnose', diagnosis: IDLE, rescue: IDLE, verify: IDLE, stepProgress: {}, activeStep: null, firmware: {} });
   },
 
   setLed(ledPatternId) {
@@ -65,20 +77,21 @@ export const useWizard = create<WizardState>((set, get) => ({
   },
 
   async startRescue() {
-    const { deviceId, diagnosis } = get();
+    const { deviceId, diagnosis, firmware } = get();
     if (!deviceId || diagnosis.status !== 'succeeded') return;
     const steps = stepsToRun(diagnosis.result.plan);
     if (steps.length === 0) return;
-    set({ stage: 'rescue', rescue: { status: 'running', operationId: null }, stepProgress: {}, verify: IDLE });
+    set({ stage: 'rescue', rescue: { status: 'running', operationId: null }, stepProgress: {}, activeStep: null, verify: IDLE });
+    const withFirmware = firmware.os || firmware.user ? { firmware } : {};
     let unsubscribe = () => {};
     const task = await follow<{ reportId: string }>(
-      () => getApi().call('rescue.start', { deviceId, steps }),
+      () => getApi().call('rescue.start', { deviceId, steps, ...withFirmware }),
       (operationId) => {
         set({ rescue: { status: 'running', operationId } });
         unsubscribe = useOperations.subscribe((s) => {
           const p = s.progress[operationId];
           const step = p?.step as WizardStepId | undefined;
-          if (p && step && get().stepProgress[step] !== p) set({ stepProgress: { ...get().stepProgress, [step]: p } });
+          if (p && step && get().stepProgress[step] !== p) set({ stepProgress: { ...get().stepProgress, [step]: p }, activeStep: step });
         });
       },
     );
