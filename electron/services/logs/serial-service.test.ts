@@ -50,7 +50,9 @@ describe('SerialService over a real pty pair (socat)', () => {
 
   it('streams parsed Device OS lines in batches and buffers them', async () => {
     expect(await service.ports([DEVICE_ID, OTHER_ID])).toEqual([{ deviceId: DEVICE_ID, path: pty.hostEnd, virtual: true }]);
-    expect(await service.start(DEVICE_ID)).toEqual({ path: pty.hostEnd });
+    const [first, second] = await Promise.all([service.start(DEVICE_ID), service.start(DEVICE_ID)]);
+    expect(first).toEqual({ path: pty.hostEnd });
+    expect(second).toEqual({ path: pty.hostEnd });
     expect(await service.start(DEVICE_ID)).toEqual({ path: pty.hostEnd });
     pty.write('0000001000 [system] INFO: Device OS v2.3.1\r\n0000001200 [comm.proto');
     pty.write('col] INFO: Handshake completed\r\n\u0000\u0007garbage\r\n0000001300 [app] ERROR: sensor failed\r\n');

@@ -41,6 +41,7 @@ const MAX_BATCH = 2000;
 /** Live Device OS serial logs per device: parsed, bounded in memory, batched to the UI, exportable. */
 export class SerialService {
   private readonly streams = new Map<string, Stream>();
+  private readonly opening = new Map<string, Promise<{ path: string }>>();
   private readonly buffers = new Map<string, RingBuffer<LogLine>>();
   private readonly seqs = new Map<string, number>();
   private readonly capacity: number;
@@ -67,25 +68,16 @@ export class SerialService {
     return this.streams.has(deviceId);
   }
 
-  async start(deviceId: string): Promise<{ path: string }> {
+  /** Idempotent: a second start (also while the first is still opening) shares the same stream. */
+  start(deviceId: string): Promise<{ path: string }> {
     const running = this.streams.get(deviceId);
-    if (running) return { path: running.path };
-    const ref = await this.locate(deviceId);
-    if (!ref) {
-      throw new RescueError(
-        'SERIAL_UNAVAILABLE',
-        `No USB serial port was found for device ${deviceId}.`,
-        'The port exists while Device OS runs (not in DFU mode); on Gen 3 and newer only when the application calls Serial.begin(). Replug the device and try again.',
-      );
+    if (running) return Promise.resolve({ path: running.path });
+    let opening = this.opening.get(deviceId);
+    if (!opening) {
+      opening = this.open(deviceId).finally(() => this.opening.delete(deviceId));
+      this.opening.set(deviceId, opening);
     }
-    const port = await openPort(ref.path, LOG_BAUD);
-    const stream: Stream = { path: ref.path, port, splitter: new LineSplitter(), pending: [], timer: null };
-    this.streams.set(deviceId, stream);
-    port.on('data', (chunk: Buffer) => this.accept(deviceId, stream, stream.splitter.push(chunk)));
-    port.on('error', (error: Error) => this.deps.opLog.write('serial', 'warn', `Serial port ${ref.path}: ${error.message}`, { deviceId }));
-    port.on('close', () => this.ended(deviceId, stream));
-    this.deps.opLog.write('serial', 'info', `Serial log started on ${ref.path}${ref.virtual ? ' (virtual device)' : ''}`, { deviceId });
-    return { path: ref.path };
+    return opening;
   }
 
   async stop(deviceId: string): Promise<boolean> {
@@ -109,6 +101,25 @@ export class SerialService {
     const lines = filterLogLines(this.lines(deviceId), filter);
     const stamp = this.now().toISOString().replace(/[:.]/g, '-');
     return { fileName: `particle-log-${deviceId}-${stamp}.txt`, content: lines.map(formatLogLine).join('\n') + (lines.length ? '\n' : '') };
+  }
+
+  private async open(deviceId: string): Promise<{ path: string }> {
+    const ref = await this.locate(deviceId);
+    if (!ref) {
+      throw new RescueError(
+        'SERIAL_UNAVAILABLE',
+        `No USB serial port was found for device ${deviceId}.`,
+        'The port exists while Device OS runs (not in DFU mode); on Gen 3 and newer only when the application calls Serial.begin(). Replug the device and try again.',
+      );
+    }
+    const port = await openPort(ref.path, LOG_BAUD);
+    const stream: Stream = { path: ref.path, port, splitter: new LineSplitter(), pending: [], timer: null };
+    this.streams.set(deviceId, stream);
+    port.on('data', (chunk: Buffer) => this.accept(deviceId, stream, stream.splitter.push(chunk)));
+    port.on('error', (error: Error) => this.deps.opLog.write('serial', 'warn', `Serial port ${ref.path}: ${error.message}`, { deviceId }));
+    port.on('close', () => this.ended(deviceId, stream));
+    this.deps.opLog.write('serial', 'info', `Serial log started on ${ref.path}${ref.virtual ? ' (virtual device)' : ''}`, { deviceId });
+    return { path: ref.path };
   }
 
   private async locate(deviceId: string): Promise<SerialPortRef | null> {
