@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeviceLab } from '../lab';
+import { VirtualCloud } from '../lab/cloud/virtual-cloud';
+import { EventBus } from '../rpc/event-bus';
+import { BackupStore } from './backups/backup-store';
+import { CloudService } from './cloud/cloud-service';
+import { MemoryTokenVault, type TokenVault } from './cloud/token-vault';
+import type { AppConfig, Services } from './container';
+import { DfuService } from './dfu/dfu-service';
+import { DiagnosisService } from './diagnosis/diagnosis-service';
+import { FirmwareService } from './firmware/firmware-service';
+import { KeyService } from './keys/key-service';
+import { LabAwareCloud } from './lab-aware-cloud';
+import { RealSerialAccess } from './logs/real-serial-access';
+import { SerialService } from './logs/serial-service';
+import { OperationLog } from './operations/operation-log';
+import { OperationRunner } from './operations/operation-runner';
+import { ReportService } from './reports/report-service';
+import { labFirstSerialAccess } from './serial-access';
+import { DeviceManager } from './usb/device-manager';
+import { RealUsbSource } from './usb/real-usb-source';
+import type { UsbSource } from './usb/usb-source';
+
+export interface CreateServicesOptions {
+  transport: AppConfig['transport'];
+  dataDir: string;
+  version?: string;
+  /** Real USB hardware as well as the lab (off for demo hosts, tests, `--virtual` CLI runs). */
+  hardware: boolean;
+  labTiming?: AppConfig['labTiming'];
+  readOnly?: boolean;
+  station?: boolean;
+  /** Where the user's cloud token is kept: Electron safeStorage in the desktop app, memory elsewhere. */
+  tokenVault?: TokenVault;
+}
+
+export const DEMO_ACCOUNT = 'demo@particle.rescue';
+
+function socatAvailable(): boolean {
+  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+/** The composition root: one service graph for the Electron main process, the rescue host and the CLI. */
+export async function createServices(options: CreateServicesOptions): Promise<Services> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const config: AppConfig = {
+    version: options.version ?? '0.1.0',
+    transport: options.transport,
+    dataDir: options.dataDir,
+    readOnly: options.readOnly ?? false,
+    station: options.station ?? false,
+    hardware: options.hardware,
+    labTiming: options.labTiming ?? 'realistic',
+  };
+  const bus = new EventBus();
+  const opLog = new OperationLog(bus);
+  const operations = new OperationRunner(bus, opLog);
+
+  const virtualCloud = new VirtualCloud();
+  await virtualCloud.start();
+  const lab = new DeviceLab({ timing: config.labTiming, cloud: virtualCloud, serial: socatAvailable() });
+  const isVirtual = (deviceId: string) => lab.get(deviceId) !== undefined;
+
+  const realSerial = options.hardware ? new RealSerialAccess() : null;
+  const serialAccess = labFirstSerialAccess(lab, realSerial);
+  const sources: UsbSource[] = [lab.source, ...(options.hardware ? [new RealUsbSource()] : [])];
+  const devices = new DeviceManager({ sources, serial: serialAccess, opLog, bus });
+  const dfu = new DfuService({ devices, serial: serialAccess, opLog });
+  const backups = new BackupStore(join(config.dataDir, 'backups'));
+
+  const cloud = new CloudService({ dataDir: config.dataDir, vault: options.tokenVault ?? new MemoryTokenVault(), opLog });
+  const labCloud = new CloudService({ dataDir: join(config.dataDir, 'lab-cloud'), vault: new MemoryTokenVault(), opLog });
+  const virtualProfile = virtualCloud.cloudProfile();
+  for (const service of options.hardware ? [labCloud] : [labCloud, cloud]) {
+    // The lab's cloud is a demo: it is signed in as the demo account from the start.
+    service.registerProfile(virtualProfile);
+    await service.useProfile(virtualProfile.id);
+    await service.setToken(virtualCloud.createToken(DEMO_ACCOUNT));
+  }
+  if (options.hardware) cloud.registerProfile(virtualProfile);
+  const deviceClouds = new LabAwareCloud(cloud, labCloud, isVirtual);
+
+  const keys = new KeyService({ dataDir: config.dataDir, backups, devices, dfu, cloud: deviceClouds });
+  const firmware = new FirmwareService({ dfu, devices, backups, opLog });
+  const reports = new ReportService({ dataDir: config.dataDir, bus });
+  const diagnosis = new DiagnosisService({
+    devices,
+    dfu,
+    keys,
+    cloud: deviceClouds,
+    firmware,
+    reports,
+    lab: { led: (deviceId) => lab.get(deviceId)!.led() },
+    opLog,
+  });
+  const serial = new SerialService({ opLog, bus, locators: [serialAccess] });
+
+  return {
+    config,
+    bus,
+    opLog,
+    operations,
+    lab,
+    virtualCloud,
+    devices,
+    dfu,
+    keys,
+    backups,
+    firmware,
+    cloud,
+    serial,
+    diagnosis,
+    reports,
+    close: async () => {
+      await serial.stopAll();
+      await lab.close();
+      await virtualCloud.stop();
+    },
+  };
+}
