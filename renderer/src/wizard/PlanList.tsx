@@ -18,7 +18,7 @@ export function PlanList({ plan, statusOf }: { plan: PlanStep[]; statusOf?: (ste
             </div>
             {s.action === 'run' && <p className="plan-will-do">{STEP_WILL_DO[s.step]}</p>}
             <p className="plan-reason">
-              <span className="visually-hidden">{s.action === 'skip' ? 'Skipped because: ' : 'Why: '}</span>
+              <span className="muted">{s.action === 'skip' ? 'Skipped because: ' : 'Why: '}</span>
               {s.reason}
             </p>
           </li>
