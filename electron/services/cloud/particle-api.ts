@@ -1,4 +1,5 @@
 import Particle from 'particle-api-js';
+import { RescueError } from '../../../shared/errors';
 
 export type KeyAlgorithm = 'rsa' | 'ecc';
 
@@ -48,7 +49,7 @@ export function particleCloudApi(baseUrl: string, timeoutMs: number): CloudApi {
     async login(username, password) {
       try {
         const res = await call(particle.login({ username, password }));
-        return { token: res.body.access_token };
+        return { token: accessToken(res.body) };
       } catch (error) {
         const { statusCode, body } = apiError(error);
         if (statusCode === 403 && body?.error === 'mfa_required' && body.mfa_token) return { mfaToken: body.mfa_token };
@@ -57,7 +58,7 @@ export function particleCloudApi(baseUrl: string, timeoutMs: number): CloudApi {
     },
     async sendOtp(mfaToken, otp) {
       const res = await call(particle.sendOtp({ mfaToken, otp }));
-      return res.body.access_token;
+      return accessToken(res.body);
     },
     async username(token) {
       const res = await call(particle.getUserInfo({ auth: token }));
@@ -89,6 +90,11 @@ export function particleCloudApi(baseUrl: string, timeoutMs: number): CloudApi {
       );
     },
   };
+}
+
+function accessToken(body: { access_token?: unknown }): string {
+  if (typeof body.access_token === 'string' && body.access_token.length > 0) return body.access_token;
+  throw new RescueError('CLOUD_REJECTED', 'The cloud accepted the login but sent no access token.', 'Check that the cloud profile points at a Particle Cloud API.');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
