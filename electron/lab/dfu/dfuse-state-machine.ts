@@ -44,6 +44,10 @@ export class DfuseStateMachine {
 
   constructor(private readonly opts: DfuseMachineOptions) {}
 
+  get memories(): DfuMemory[] {
+    return this.opts.memories;
+  }
+
   get memory(): DfuMemory {
     return this.opts.memories[this.alt];
   }

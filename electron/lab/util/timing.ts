@@ -20,6 +20,10 @@ export interface TimingProfile {
   readonly manifestResetMs: number;
   /** Wait between cloud connection attempts while handshakes keep failing. */
   cloudRetryMs(attempt: number): number;
+  /** Joining Wi-Fi / registering on cellular before the cloud connection starts. */
+  readonly networkJoinMs: number;
+  /** How long the MODE/SETUP button is held after RESET: ≥ 1 s safe mode, ≥ 3 s DFU (platforms.md §3.1). */
+  buttonHoldMs(hold: 'safe' | 'dfu' | 'listening'): number;
   /** Per-request time a host would give up after (libusb 5 s); a P2 OUT without data stage hangs this long. */
   readonly transferTimeoutMs: number;
 }
@@ -40,6 +44,8 @@ export const REALISTIC: TimingProfile = {
   reenumerateMs: 1000,
   manifestResetMs: 500,
   cloudRetryMs: backoffMs,
+  networkJoinMs: 2000,
+  buttonHoldMs: (hold) => (hold === 'safe' ? 1500 : 3500),
   transferTimeoutMs: 5000,
 };
 
@@ -52,6 +58,8 @@ export const FAST: TimingProfile = {
   manifestResetMs: 0,
   // Not zero: a device retrying the handshake in a zero-delay loop would starve the event loop.
   cloudRetryMs: () => 25,
+  networkJoinMs: 0,
+  buttonHoldMs: () => 0,
   transferTimeoutMs: 0,
 };
 

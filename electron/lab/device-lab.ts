@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ScenarioInfo } from './scenario-info';
+import type { SerialAccess, SerialPortRef, UsbSource } from '../services/usb/usb-source';
+import type { VirtualCloudLike } from './cloud-link';
+import { VirtualParticleDevice } from './device/virtual-particle-device';
+import type { FaultPlan } from './faults/fault-plan';
+import { LabUsbSource } from './lab-usb-source';
+import { SCENARIOS, scenarioDef } from './scenarios/catalogue';
+import { buildScenarioImage, scenarioDeviceId } from './scenarios/scenario-image';
+import { openPtyPair } from './serial/pty-pair';
+import { type Sleep, type TimingName, realSleep, timingProfile } from './util/timing';
+
+export interface DeviceLabOptions {
+  timing?: TimingName;
+  cloud?: VirtualCloudLike;
+  /** Create a socat pty pair per device for its USB serial port (default false). */
+  serial?: boolean;
+  seed?: number;
+  /** Injectable delay (tests, benchmarks); defaults to real timers. */
+  sleep?: Sleep;
+}
+
+export interface AttachOptions {
+  timing?: TimingName;
+  faults?: FaultPlan;
+  deviceId?: string;
+}
+
+/** Virtual Particle devices for tests, demos and training: attach scenarios, see them as a USB bus. */
+export class DeviceLab {
+  readonly source: UsbSource;
+  readonly serialAccess: SerialAccess;
+  private readonly usbSource: LabUsbSource;
+  private readonly devices = new Map<string, VirtualParticleDevice>();
+  private ptyDir: string | null = null;
+  private closed = false;
+
+  constructor(private readonly opts: DeviceLabOptions = {}) {
+    this.usbSource = new LabUsbSource(() => this.list());
+    this.source = this.usbSource;
+    this.serialAccess = {
+      locate: async (deviceId): Promise<SerialPortRef | null> => {
+        const path = this.devices.get(deviceId)?.serialPath ?? null;
+        return path ? { path, virtual: true } : null;
+      },
+      touchBaud: async (deviceId, baud) => {
+        const device = this.devices.get(deviceId);
+        if (!device) throw new Error(`no virtual device ${deviceId} in the lab`);
+        await device.touchBaud(baud);
+      },
+    };
+  }
+
+  scenarios(): ScenarioInfo[] {
+    return SCENARIOS.map(({ name, title, description, platformId }) => ({ name, title, description, platformId }));
+  }
+
+  async attach(scenario: string, opts: AttachOptions = {}): Promise<VirtualParticleDevice> {
+    if (this.closed) throw new Error('the device lab is closed');
+    const def = scenarioDef(scenario);
+    if (!def) throw new Error(`unknown scenario "${scenario}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+    const seed = this.opts.seed ?? 1;
+    const deviceId = opts.deviceId ?? this.freeDeviceId(scenario, seed);
+    if (this.devices.has(deviceId)) throw new Error(`virtual device ${deviceId} is already attached`);
+    const image = buildScenarioImage(def, { seed, deviceId, cloud: this.opts.cloud });
+    const device = new VirtualParticleDevice(scenario, {
+      scenario,
+      image,
+      timing: timingProfile(opts.timing ?? this.opts.timing ?? 'realistic'),
+      sleep: this.opts.sleep ?? realSleep,
+      cloud: this.opts.cloud,
+      seed,
+      faults: opts.faults,
+    });
+    if (this.opts.serial) device.attachSerial(await openPtyPair(this.ptyDirectory(), device.deviceId));
+    this.devices.set(device.deviceId, device);
+    this.usbSource.track(device);
+    await device.plug();
+    return device;
+  }
+
+  async detach(deviceId: string): Promise<boolean> {
+    const device = this.devices.get(deviceId);
+    if (!device) return false;
+    await device.shutdown();
+    this.usbSource.untrack(deviceId);
+    this.devices.delete(deviceId);
+    return true;
+  }
+
+  get(deviceId: string): VirtualParticleDevice | undefined {
+    return this.devices.get(deviceId);
+  }
+
+  list(): VirtualParticleDevice[] {
+    return [...this.devices.values()];
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.devices.keys()]) await this.detach(id);
+    if (this.ptyDir) rmSync(this.ptyDir, { recursive: true, force: true });
+    this.ptyDir = null;
+  }
+
+  /** The scenario's stable id; a second device of the same scenario gets the next one. */
+  private freeDeviceId(scenario: string, seed: number): string {
+    for (let n = 0; ; n++) {
+      const id = scenarioDeviceId(scenario, seed + n);
+      if (!this.devices.has(id)) return id;
+    }
+  }
+
+  private ptyDirectory(): string {
+    this.ptyDir ??= mkdtempSync(join(tmpdir(), 'particle-lab-'));
+    return this.ptyDir;
+  }
+}

@@ -1,0 +1,40 @@
+import type { SerialLink } from './pty-pair';
+
+const MAX_LINES = 1000;
+
+/**
+ * Device OS log output on the USB serial port: `0000012345 [category] LEVEL: message`, the timestamp
+ * in milliseconds since boot. Lines are also kept in memory so tests and the UI can read them without
+ * a pty.
+ */
+export class DeviceLog {
+  private readonly lines: string[] = [];
+  private bootAt = Date.now();
+  private link: SerialLink | null = null;
+  /** Only while the CDC interface exists (normal, listening, safe mode). */
+  cdcUp = false;
+
+  attach(link: SerialLink | null): void {
+    this.link = link;
+  }
+
+  rebooted(): void {
+    this.bootAt = Date.now();
+  }
+
+  write(category: string, level: 'TRACE' | 'INFO' | 'WARN' | 'ERROR', message: string): void {
+    const stamp = String(Date.now() - this.bootAt).padStart(10, '0');
+    this.raw(`${stamp} [${category}] ${level}: ${message}`);
+  }
+
+  /** Console output that is not a log line (listening-mode answers). */
+  raw(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);
+    if (this.cdcUp) this.link?.write(`${line}\r\n`);
+  }
+
+  recent(): string[] {
+    return [...this.lines];
+  }
+}
