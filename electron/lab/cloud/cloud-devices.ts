@@ -96,7 +96,18 @@ export class CloudDevices {
 
   /** `GET /v1/devices/:id` for a user: 404 unknown, 403 not theirs. */
   info(user: string, deviceId: string): Record<string, unknown> {
-    const device = this.accessible(user, deviceId);
+    return this.describe(this.accessible(user, deviceId));
+  }
+
+  /** `GET /v1/products/:product/devices/:id` for a team member of the product. */
+  productDeviceInfo(user: string, productRaw: string, deviceId: string): Record<string, unknown> {
+    const productId = this.productFor(user, productRaw);
+    const device = this.devices.get(deviceId.toLowerCase());
+    if (!device || device.productId !== productId) throw new CloudHttpError(404, 'not_found', `Device ${deviceId} was not found in product ${productId}.`);
+    return this.describe(device);
+  }
+
+  private describe(device: DeviceRecord): Record<string, unknown> {
     return {
       id: device.id,
       name: `virtual-${device.id.slice(-6)}`,

@@ -114,6 +114,9 @@ describe('VirtualCloud HTTP API', () => {
     expect((await provision(DEVICE, { publicKey: key.pem, algorithm: 'rsa', product_id: String(DEMO_PRODUCT.id) }, mfaUser)).status).toBe(403);
     const info = (await (await get(`/v1/devices/${OTHER_DEVICE}`, demo)).json()) as { product_id: number };
     expect(info.product_id).toBe(DEMO_PRODUCT.id);
+    expect((await get(`/v1/products/${DEMO_PRODUCT.id}/devices/${OTHER_DEVICE}`, demo)).status).toBe(200);
+    expect((await get(`/v1/products/${DEMO_PRODUCT.id}/devices/${DEVICE}`, demo)).status).toBe(404);
+    expect((await get(`/v1/products/${DEMO_PRODUCT.id}/devices/${OTHER_DEVICE}`, mfaUser)).status).toBe(403);
   });
 
   it('injects failures and records requests without query strings', async () => {

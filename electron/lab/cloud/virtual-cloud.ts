@@ -205,6 +205,11 @@ export class VirtualCloud implements VirtualCloudLike {
     if (method === 'GET' && device) {
       return this.devices.info(this.accounts.userOfToken(bearerToken(req, url)), decodeURIComponent(device[1]));
     }
+    const productDevice = /^\/v1\/products\/([^/]+)\/devices\/([^/]+)$/.exec(path);
+    if (method === 'GET' && productDevice) {
+      const user = this.accounts.userOfToken(bearerToken(req, url));
+      return this.devices.productDeviceInfo(user, decodeURIComponent(productDevice[1]), decodeURIComponent(productDevice[2]));
+    }
     if (method === 'GET' && path === '/v1/user') {
       return { username: this.accounts.userOfToken(bearerToken(req, url)), mfa: { enabled: false } };
     }
