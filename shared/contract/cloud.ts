@@ -59,7 +59,7 @@ export const cloudMethods = {
   'cloud.setToken': command(z.object({ token: z.string().min(20).max(4096) }), CloudSessionSchema, 'Use a pasted access token.'),
   'cloud.logout': command(z.object({}), CloudSessionSchema, 'Forget the token.'),
   'cloud.deviceStatus': query(
-    z.object({ deviceId: DeviceIdSchema }),
+    z.object({ deviceId: DeviceIdSchema, productId: z.number().int().positive().optional() }),
     z.object({ online: z.boolean(), connected: z.boolean(), lastHeard: z.string().nullable() }),
     'What the cloud says about a device.',
   ),

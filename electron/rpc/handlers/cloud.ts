@@ -18,7 +18,7 @@ export function cloudHandlers(deps: { cloud: CloudService }): HandlerGroup<typeo
     'cloud.loginMfa': ({ mfaToken, otp }) => cloud.loginMfa(mfaToken, otp),
     'cloud.setToken': ({ token }) => cloud.setToken(token),
     'cloud.logout': () => cloud.logout(),
-    'cloud.deviceStatus': ({ deviceId }) => cloud.deviceStatus(deviceId),
+    'cloud.deviceStatus': ({ deviceId, productId }) => cloud.deviceStatus(deviceId, productId),
     'cloud.uploads': async () => ({ uploads: (await cloud.queued()).map(uploadInfo) }),
     'cloud.retryUploads': async () => {
       const { uploaded, remaining } = await cloud.flushQueue();

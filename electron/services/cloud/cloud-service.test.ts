@@ -111,6 +111,8 @@ describe('CloudService against the virtual cloud', () => {
     await service.login('demo@particle.rescue', 'rescue-demo');
     await service.uploadPublicKey({ deviceId: FOREIGN_DEVICE, publicKeyPem: devicePublicKey(), algorithm: 'rsa', productId: 4242 });
     expect(cloud.devicePublicKeySpki(FOREIGN_DEVICE)).not.toBeNull();
+    expect(await service.deviceStatus(FOREIGN_DEVICE, 4242)).toEqual({ online: false, connected: false, lastHeard: null });
+    expect((await rejection(service.deviceStatus(DEVICE, 4242))).code).toBe('NOT_FOUND');
   });
 
   it('maps 401 to CLOUD_AUTH_REQUIRED and forgets the refused token', async () => {

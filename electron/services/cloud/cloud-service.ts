@@ -153,11 +153,13 @@ export class CloudService {
     return this.session();
   }
 
-  async deviceStatus(deviceId: string): Promise<CloudDeviceInfo> {
+  /** What the cloud says about a device; with a product ID it asks the product's device list. */
+  async deviceStatus(deviceId: string, productId?: number): Promise<CloudDeviceInfo> {
     const id = validDeviceId(deviceId);
+    const product = validProductId(productId);
     const profile = await this.activeProfile();
     const token = await this.tokenFor(profile);
-    return this.withRetry(() => this.attempt(profile, 'status', { deviceId: id }, (api) => api.device(token, id)));
+    return this.withRetry(() => this.attempt(profile, 'status', { deviceId: id, productId: product }, (api) => api.device(token, id, product)));
   }
 
   /** Uploads a device public key to the active cloud, retrying with backoff while the network fails. */
@@ -284,8 +286,12 @@ function validUpload(request: UploadRequest): UploadRequest {
   if (pem.includes('PRIVATE KEY') || !/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----$/.test(pem)) {
     throw new RescueError('KEY_INVALID', 'Only a PEM public key (BEGIN PUBLIC KEY) can be uploaded.', 'Pass the public key derived from the device key, never the private key.');
   }
-  if (request.productId !== undefined && !(Number.isInteger(request.productId) && request.productId > 0)) {
-    throw new RescueError('INVALID_INPUT', `Product ID ${request.productId} is not valid.`, 'A product ID is a positive whole number, as shown in the Console.');
+  return { deviceId: validDeviceId(request.deviceId), publicKeyPem: `${pem}\n`, algorithm: request.algorithm, productId: validProductId(request.productId) };
+}
+
+function validProductId(productId: number | undefined): number | undefined {
+  if (productId !== undefined && !(Number.isInteger(productId) && productId > 0)) {
+    throw new RescueError('INVALID_INPUT', `Product ID ${productId} is not valid.`, 'A product ID is a positive whole number, as shown in the Console.');
   }
-  return { deviceId: validDeviceId(request.deviceId), publicKeyPem: `${pem}\n`, algorithm: request.algorithm, productId: request.productId };
+  return productId;
 }

@@ -23,7 +23,7 @@ export interface CloudApi {
   login(username: string, password: string): Promise<PasswordLogin>;
   sendOtp(mfaToken: string, otp: string): Promise<string>;
   username(token: string): Promise<string>;
-  device(token: string, deviceId: string): Promise<CloudDeviceInfo>;
+  device(token: string, deviceId: string, productId?: number): Promise<CloudDeviceInfo>;
   sendPublicKey(token: string, upload: PublicKeyUpload): Promise<void>;
 }
 
@@ -64,8 +64,8 @@ export function particleCloudApi(baseUrl: string, timeoutMs: number): CloudApi {
       const res = await call(particle.getUserInfo({ auth: token }));
       return res.body.username;
     },
-    async device(token, deviceId) {
-      const res = await call(particle.getDevice({ deviceId, auth: token }));
+    async device(token, deviceId, productId) {
+      const res = await call(particle.getDevice({ deviceId, product: productId, auth: token }));
       return { online: res.body.online === true, connected: res.body.connected === true, lastHeard: res.body.last_heard ?? null };
     },
     async sendPublicKey(token, upload) {
