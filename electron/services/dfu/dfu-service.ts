@@ -55,8 +55,7 @@ export class DfuService {
 
     ctx.progress({ phase: 'enter-dfu', message: 'Trying the 14400-baud serial signal used by older Device OS…' });
     if (await this.tryRoute(ctx, '14400 baud', async () => {
-      const port = await this.deps.serial.locate(deviceId);
-      if (!port) throw new RescueError('SERIAL_UNAVAILABLE', 'The device has no USB serial port.', 'Use the buttons.');
+      // Opening the port is the signal; a device without a serial port (Gen 3 app without Serial) fails here.
       await this.deps.serial.touchBaud(deviceId, DFU_BAUD);
       await devices.waitFor(deviceId, 'dfu', { timeoutMs: switchTimeout, signal: ctx.signal });
     })) {

@@ -190,9 +190,10 @@ export class DeviceManager {
 
   /**
    * Mode in normal USB mode: request 72 tells normal from listening. Safe mode has no request of its
-   * own, so it is inferred from the module table (request 90): Device OS runs in safe mode exactly
-   * when it has no valid user part in the main slot (missing, or failing a check such as unmet
-   * dependencies). Devices too old for 72 are reported as normal; if nothing answers, unknown.
+   * own, so it is inferred from the module table (request 90): Device OS falls back to safe mode when
+   * a system part's dependencies are unmet or there is no valid user part in the main slot. Safe mode
+   * requested by buttons or request 60 with valid firmware cannot be seen over USB and shows as normal.
+   * Devices too old for 72 are reported as normal; if nothing answers, unknown.
    */
   private async probe(device: AttachedDevice): Promise<Probe> {
     const cached = this.probes.get(device.usb);
@@ -210,7 +211,9 @@ export class DeviceManager {
     }
     if (mode === 'normal') {
       const modules = await control.moduleInfo(opts).catch(() => null);
-      if (modules && modules.length > 0 && !modules.some((m) => m.function === 'userPart' && m.store === 'main' && m.valid)) mode = 'safe';
+      const systemBroken = modules?.some((m) => m.function === 'systemPart' && !m.valid) ?? false;
+      const userValid = modules?.some((m) => m.function === 'userPart' && m.store === 'main' && m.valid) ?? false;
+      if (modules && modules.length > 0 && (systemBroken || !userValid)) mode = 'safe';
     }
     const probe = { deviceOsVersion: version, mode };
     this.probes.set(device.usb, probe);
