@@ -1,10 +1,11 @@
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceSummary } from '../../../shared/domain';
 import { setApiForTests } from '../api';
 import { useOperations, wireOperationEvents } from '../app/operations';
 import { createFakeApi, DEVICE_ID, type FakeApi } from '../testing/fake-api';
 import { DeviceCard } from './DeviceCard';
+import { useRepairs } from './repairs-store';
 
 const device: DeviceSummary = {
   deviceId: DEVICE_ID, platformId: 10, platformName: 'Electron', mode: 'normal', usbMode: 'normal', deviceOsVersion: '2.3.1',
@@ -16,6 +17,7 @@ let api: FakeApi;
 
 beforeEach(() => {
   useOperations.setState({ progress: {}, finished: {} });
+  useRepairs.setState({ runs: {} });
   api = createFakeApi({
     'keys.repair': () => ({ operationId: 'op-repair-1', kind: 'repair-keys', deviceId: DEVICE_ID }),
     'operations.get': () => ({ running: true, finished: null, lastProgress: null }),
@@ -51,6 +53,9 @@ describe('device card', () => {
         },
       }),
     );
+    // The card may leave the list while the device re-enumerates; the repair state survives that.
+    cleanup();
+    render(<DeviceCard device={{ ...device, mode: 'normal' }} />);
     const result = await screen.findByTestId('repair-result');
     expect(result.getAttribute('data-action')).toBe('generated');
     expect(screen.getByTestId('repair-cloud').textContent).toMatch(/back on the cloud/);

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import type { RepairResult } from '../../../shared/contract/keys';
 import type { DeviceSummary } from '../../../shared/domain';
-import { getApi } from '../api';
-import { useOperation } from '../app/use-operation';
 import { OperationPanel } from '../components/OperationPanel';
 import { SlotHashes } from '../components/SlotHashes';
+import { clearRepair, repairRun, startRepair, useRepairs } from './repairs-store';
 
 const UPLOAD_TEXT: Record<RepairResult['upload'], string> = {
   done: 'The new public key is registered with the cloud.',
@@ -15,18 +14,21 @@ const UPLOAD_TEXT: Record<RepairResult['upload'], string> = {
 /** One-click key repair: one confirmation, then the same progress UI as the wizard. */
 export function KeyRepair({ device }: { device: DeviceSummary }) {
   const [confirming, setConfirming] = useState(false);
-  const { run, start, reset } = useOperation<RepairResult>();
+  const run = useRepairs(repairRun(device.deviceId));
   const busy = run.status === 'running' || device.busy;
 
   const repair = () => {
     setConfirming(false);
-    void start(() => getApi().call('keys.repair', { deviceId: device.deviceId }));
+    void startRepair(device.deviceId);
   };
 
   return (
     <div className="key-repair">
       {!confirming && run.status !== 'running' && (
-        <button type="button" className="btn" data-testid="repair-keys" disabled={busy} onClick={() => { reset(); setConfirming(true); }}>
+        <button type="button" className="btn" data-testid="repair-keys" disabled={busy} onClick={() => {
+            clearRepair(device.deviceId);
+            setConfirming(true);
+          }}>
           Repair keys
         </button>
       )}

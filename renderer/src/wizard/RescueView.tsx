@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import type { DeviceSummary } from '../../../shared/domain';
 import { useDevices } from '../app/devices-store';
 import { FocusHeading } from '../components/FocusHeading';
 import { MODE_TEXT } from '../devices/mode-text';
@@ -18,7 +19,11 @@ const STAGES: { id: WizardStage; label: string }[] = [
 export function RescueView() {
   const devices = useDevices((s) => s.devices);
   const { deviceId, stage, diagnosis, selectDevice } = useWizard();
-  const device = devices.find((d) => d.deviceId === deviceId);
+  // The device leaves the list for a moment while it re-enumerates (normal ↔ DFU) mid-rescue.
+  const lastSeen = useRef<DeviceSummary | undefined>(undefined);
+  const listed = devices.find((d) => d.deviceId === deviceId);
+  if (listed) lastSeen.current = listed;
+  const device = listed ?? (lastSeen.current?.deviceId === deviceId ? lastSeen.current : undefined);
   const only = devices.length === 1 ? devices[0].deviceId : null;
 
   useEffect(() => {
