@@ -150,6 +150,10 @@ describe('ReportService', () => {
       finishedAt: '2026-11-25T07:02:04.000Z',
     });
     bus.emit('operations.finished', {
+      operationId: 'op-rescue-0001', kind: 'rescue', deviceId: DEVICE, status: 'succeeded',
+      startedAt: '2026-11-25T07:02:00.000Z', finishedAt: '2026-11-25T07:02:05.000Z',
+    });
+    bus.emit('operations.finished', {
       operationId: 'op-nodev-0001', kind: 'flash', deviceId: null, status: 'succeeded',
       startedAt: '2026-11-25T07:03:00.000Z', finishedAt: '2026-11-25T07:03:01.000Z',
     });

@@ -162,11 +162,12 @@ export class ReportService {
   }
 
   /**
-   * Every finished operation of a device is a step; diagnosis findings and repair slot fingerprints in
-   * its result are recorded too, so a rescue is reported even when no service calls record* itself.
+   * Every operation run on its own (from a screen or the CLI) is a step; diagnosis findings and repair
+   * slot fingerprints in its result are recorded too. A 'rescue' operation is skipped: the rescue
+   * runner records its own steps and finishes the report before the operation ends.
    */
   private fromOperation(finished: OperationFinished): void {
-    if (!finished.deviceId) return;
+    if (!finished.deviceId || finished.kind === 'rescue') return;
     const durationMs = Date.parse(finished.finishedAt) - Date.parse(finished.startedAt);
     const message =
       finished.status === 'succeeded' ? 'Done.' : finished.status === 'cancelled' ? 'Cancelled.' : finished.error ? `${finished.error.message} ${finished.error.fix}` : 'Failed.';
