@@ -41,8 +41,23 @@ const STORAGE_MODULE_TYPE: Partial<Record<number, number>> = {
   [MODULE_FUNCTION.radioStack]: 6,
 };
 
+/**
+ * Device OS encodes with nanopb, which leaves proto3 fields at their default out of the message (a
+ * NORMAL_MODE GetDeviceModeReply is zero bytes). protobufjs writes explicitly set defaults, so drop them.
+ */
+function withoutDefaults(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDefaults);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field === 0 || field === false || field === '' || (Array.isArray(field) && field.length === 0)) continue;
+    out[key] = withoutDefaults(field);
+  }
+  return out;
+}
+
 function encode(message: { create(v: unknown): unknown; encode(m: unknown): { finish(): Uint8Array } }, value: unknown): Uint8Array {
-  return Uint8Array.from(message.encode(message.create(value)).finish());
+  return Uint8Array.from(message.encode(message.create(withoutDefaults(value))).finish());
 }
 
 export class DeviceRequests implements RequestProcessor {

@@ -67,3 +67,59 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5000
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+const vendor = (request: number, value: number, index: number) => ({ requestType: 'vendor' as const, recipient: 'device' as const, request, value, index });
+
+function parseReply(view: DataView): { status: number; id?: number; size?: number; result?: number } {
+  const flags = view.getUint32(0, true);
+  const out: { status: number; id?: number; size?: number; result?: number } = { status: view.getUint16(4, true) };
+  let at = 6;
+  if (flags & 2) (out.id = view.getUint16(at, true)), (at += 2);
+  if (flags & 4) (out.size = view.getUint32(at, true)), (at += 4);
+  if (flags & 8) out.result = view.getInt32(at, true);
+  return out;
+}
+
+/** One control request by hand: INIT, SEND, CHECK until done, RECV. Returns result code and reply bytes. */
+export async function controlRequest(usb: UsbDeviceLike, type: number, payload = new Uint8Array(0)): Promise<{ result: number; data: Uint8Array } | 'stall'> {
+  const init = await usb.controlTransferIn(vendor(1, payload.length, type), 64);
+  if (init.status !== 'ok' || !init.data) return 'stall';
+  let reply = parseReply(init.data);
+  const id = reply.id!;
+  if (payload.length > 0) {
+    while (reply.status === 2) {
+      const c = await usb.controlTransferIn(vendor(2, 0, id), 64);
+      reply = parseReply(c.data!);
+    }
+    await usb.controlTransferOut(vendor(3, 0, id), payload);
+  }
+  for (let i = 0; i < 200; i++) {
+    const c = await usb.controlTransferIn(vendor(2, 0, id), 64);
+    if (c.status !== 'ok' || !c.data) return 'stall';
+    reply = parseReply(c.data);
+    if (reply.status !== 2) break;
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  if (reply.status !== 0) throw new Error(`service status ${reply.status}`);
+  if (!reply.size) return { result: reply.result ?? 0, data: new Uint8Array(0) };
+  const r = await usb.controlTransferIn(vendor(4, 0, id), reply.size);
+  return { result: reply.result ?? 0, data: new Uint8Array(r.data!.buffer, r.data!.byteOffset, r.data!.byteLength).slice() };
+}
+
+export async function vendorString(usb: UsbDeviceLike, index: number): Promise<string | 'stall'> {
+  const r = await usb.controlTransferIn(vendor(0x50, 0, index), 64);
+  if (r.status !== 'ok' || !r.data) return 'stall';
+  return new TextDecoder().decode(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+}
+
+/** Standard GET_DESCRIPTOR for a string: first 1 byte for bLength, then the whole descriptor. */
+export async function readString(usb: UsbDeviceLike, index: number): Promise<string | 'stall'> {
+  const setup = { requestType: 'standard' as const, recipient: 'device' as const, request: 6, value: 0x0300 | index, index: 0x0409 };
+  const head = await usb.controlTransferIn(setup, 1);
+  if (head.status !== 'ok' || !head.data) return 'stall';
+  const full = await usb.controlTransferIn(setup, head.data.getUint8(0));
+  const bytes = new Uint8Array(full.data!.buffer, full.data!.byteOffset, full.data!.byteLength);
+  let text = '';
+  for (let i = 2; i + 1 < bytes.length; i += 2) text += String.fromCharCode(bytes[i] | (bytes[i + 1] << 8));
+  return text;
+}
