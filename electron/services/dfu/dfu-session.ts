@@ -89,7 +89,14 @@ export class DfuSession {
       await session.init();
     } catch (error) {
       await session.close();
-      throw session.explain(error, { phase: 'upload', alt: 0, address: 0, length: 0, bytesDone: 0 });
+      const explained = session.explain(error, { phase: 'upload', alt: 0, address: 0, length: 0, bytesDone: 0 });
+      if (explained.code !== 'DEVICE_GONE') throw explained;
+      throw new RescueError(
+        'DEVICE_GONE',
+        'The device disconnected while the DFU session was opening. Nothing on it was changed.',
+        'Plug it back in, put it into DFU mode again if it is not blinking yellow, and retry.',
+        { phase: 'open', deviceState: 'unchanged' },
+      );
     }
     return session;
   }
