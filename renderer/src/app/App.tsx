@@ -9,7 +9,7 @@ import { LogsView } from '../logs/LogsView';
 import { ReportsView } from '../reports/ReportsView';
 import { SettingsView } from '../settings/SettingsView';
 import { RescueView } from '../wizard/RescueView';
-import { watchDevices } from './devices-store';
+import { useDevices, watchDevices } from './devices-store';
 import { go, useNav, VIEWS, type ViewId } from './nav-store';
 import { wireOperationEvents } from './operations';
 import { toProblem, type Problem } from './problem';
@@ -44,6 +44,14 @@ export function App() {
       .catch((e) => setProblem(toProblem(e)));
     return watchDevices(api);
   }, []);
+
+  const devicesLoaded = useDevices((s) => s.loaded);
+  useEffect(() => {
+    // The first screen is usable once the device list is in: the e2e bench reads this mark.
+    if (!devicesLoaded || document.documentElement.dataset.ready) return;
+    document.documentElement.dataset.ready = 'true';
+    performance.mark('particle-rescue:interactive');
+  }, [devicesLoaded]);
 
   const View = VIEW_COMPONENTS[view];
   return (
