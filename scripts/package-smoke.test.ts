@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM script without type declarations
-import { runPackageSmoke } from './package-smoke.mjs';
+import { runPackageSmoke as smoke } from './package-smoke.mjs';
 
-interface SmokeResult {
-  ok: boolean;
-  failures: string[];
-  dist: 'built' | 'stand-in';
-  seconds: number;
-  builderOutput: string;
-}
-
-const smoke = runPackageSmoke as (options?: { editConfig?: (text: string) => string }) => Promise<SmokeResult>;
 const SMOKE_TIMEOUT = 240_000;
 
 /** Replaces the YAML list under `key:` (top level) with `replacement`. */
