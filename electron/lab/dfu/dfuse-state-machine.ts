@@ -165,6 +165,8 @@ export class DfuseStateMachine {
     const result = this.execute(pending);
     this.work = null;
     this.pollTimeoutMs = 0;
+    // An error injected while the flash was busy wins over the work's own outcome.
+    if (this.state === DFU_STATE.dfuERROR) return;
     if (result.ok) {
       this.state = DFU_STATE.dfuDNLOAD_IDLE;
       this.status = 'OK';
