@@ -1,32 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { RescueError } from '../../../shared/errors';
+import { writeFileAtomic } from '../backups/atomic-file';
 
-/**
- * Writes JSON so a crash leaves either the old or the new file, never half of one: temp file in the
- * same folder, fsync, rename. Files are 0600 because they may hold tokens' ciphertext or key material.
- */
+/** JSON written atomically and owner-only (0600): profiles, the upload queue and reports. */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+  await writePrivateFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+/** An atomic 0600 write whose failure the user can act on. */
+export async function writePrivateFile(file: string, content: string | Uint8Array): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
+    await writeFileAtomic(file, content);
   } catch (error) {
-    await rm(temp, { force: true });
     throw new RescueError('FILE_ERROR', `Could not write ${file}.`, 'Check that the app data folder is writable and the disk is not full.', {
       cause: (error as NodeJS.ErrnoException).code ?? 'unknown',
     });

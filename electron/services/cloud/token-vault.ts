@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-json';
+import { writePrivateFile } from './atomic-json';
 
 /** Where the cloud access token is kept between runs. */
 export interface TokenVault {
@@ -65,7 +65,7 @@ export function createSafeStorageVault(safeStorage: SafeStorageLike, file: strin
         await rm(file, { force: true });
         return memory.save(token);
       }
-      await writeFileAtomic(file, safeStorage.encryptString(token));
+      await writePrivateFile(file, safeStorage.encryptString(token));
     },
     async clear() {
       await memory.clear();
