@@ -11,6 +11,8 @@ import { FakePhoton } from './fake-flash-device';
 import { FirmwareService } from './firmware-service';
 import { photonSystemPart1, photonSystemPart2, photonUserPart, reseal, testModule, testZip } from './test-modules';
 
+/** FIRMWARE_FUZZ_RUNS=10 multiplies the runs for a longer local hunt; CI uses the default. */
+const RUNS = Number(process.env.FIRMWARE_FUZZ_RUNS ?? 1);
 const dir = mkdtempSync(join(tmpdir(), 'fw-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,7 +56,7 @@ const absurdEdit = fc.oneof(
 
 describe('fuzzed firmware input is refused before the device', () => {
   it('truncated files', async () => {
-    await fc.assert(fc.asyncProperty(base, fc.nat(), async (image, cut) => refusedOffline(image.subarray(0, cut % image.length))), { numRuns: 150 });
+    await fc.assert(fc.asyncProperty(base, fc.nat(), async (image, cut) => refusedOffline(image.subarray(0, cut % image.length))), { numRuns: RUNS * 150 });
   });
 
   it('single bit flips anywhere in the file', async () => {
@@ -64,7 +66,7 @@ describe('fuzzed firmware input is refused before the device', () => {
         flipped[at % flipped.length] ^= 1 << bit;
         await refusedOffline(flipped);
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS * 200 },
     );
   });
 
@@ -73,7 +75,7 @@ describe('fuzzed firmware input is refused before the device', () => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 0x3000 }), fc.boolean(), async (bytes, zipped) =>
         refusedOffline(zipped ? testZip([{ name: 'fuzz.bin', data: bytes }]) : bytes, zipped ? 'fuzz.zip' : 'fuzz.bin'),
       ),
-      { numRuns: 200 },
+      { numRuns: RUNS * 200 },
     );
   });
 
@@ -85,7 +87,7 @@ describe('fuzzed firmware input is refused before the device', () => {
         edit(new DataView(copy.buffer), prefixAt);
         await refusedOffline(reseal(copy));
       }),
-      { numRuns: 300 },
+      { numRuns: RUNS * 300 },
     );
   });
 });

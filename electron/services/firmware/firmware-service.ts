@@ -55,6 +55,7 @@ export class FirmwareService {
     let backupId: string | null = null;
     let session: FlashSession | null = null;
     try {
+      ctx.progress({ phase: 'enter-dfu', message: 'Opening the device in DFU mode' });
       session = await this.deps.dfu.openSession(deviceId, ctx);
       phase = 'backup';
       backupId = await backUpRegions(session, this.deps.backups, { deviceId, platformId: device.platformId, reason: `before flashing ${files.map((f) => f.fileName).join(', ')}` }, planned.backups, ctx);
@@ -71,6 +72,7 @@ export class FirmwareService {
       });
       phase = 'leave';
       current = '';
+      ctx.progress({ phase: 'leave', message: 'Leaving DFU mode; the device restarts into its new firmware' });
       await session.leave(ctx.signal);
     } catch (error) {
       await session?.close().catch(() => undefined);

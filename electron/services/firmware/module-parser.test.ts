@@ -106,6 +106,28 @@ describe('parseModule on built modules', () => {
   });
 });
 
+describe('what binary-version-reader gets wrong (why our own parser decides)', () => {
+  const { HalModuleParser } = require('binary-version-reader') as {
+    HalModuleParser: new () => { parseBuffer(o: { fileBuffer: Buffer }): Promise<{ crc: { ok: boolean } }> };
+  };
+
+  it('checks the CRC of a padded image over the whole file and so calls a good image bad', async () => {
+    const padded = new Uint8Array(0x4000).fill(0xff);
+    padded.set(testModule({ function: 'bootloader', startAddress: 0x08000000, size: 0x1000 }));
+    expect((await new HalModuleParser().parseBuffer({ fileBuffer: Buffer.from(padded) })).crc.ok).toBe(false);
+    expect(parseModule('padded.bin', padded).info.crcOk).toBe(true);
+  });
+
+  it('does not check the SHA-256 at all', async () => {
+    const image = new Uint8Array(photonUserPart());
+    image[image.length - 20] ^= 0xff;
+    new DataView(image.buffer).setUint32(image.length - 4, crc32(image.subarray(0, image.length - 4)), false);
+    const theirs = await new HalModuleParser().parseBuffer({ fileBuffer: Buffer.from(image) });
+    expect(theirs.crc.ok).toBe(true);
+    expect(parseModule('u.bin', image).info.sha256Ok).toBe(false);
+  });
+});
+
 const fixtures = fixturesDir();
 describe.runIf(fixtures)('parseModule on the real binaries in ../shared/fixtures/binaries', () => {
   const dir = fixtures ?? '';

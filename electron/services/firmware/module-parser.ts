@@ -4,7 +4,7 @@ import { RescueError } from '../../../shared/errors';
 import type { ModuleInfo } from '../../../shared/contract/firmware';
 import { crc32 } from './crc32';
 import {
-  CRC_SIZE, KNOWN_FLAGS, MAX_MODULE_LENGTH, MIN_SUFFIX_SIZE, PREFIX_OFFSETS, PREFIX_SIZE, functionFromCode, hex,
+  CRC_SIZE, FLAG, KNOWN_FLAGS, MAX_MODULE_LENGTH, MIN_SUFFIX_SIZE, PREFIX_OFFSETS, PREFIX_SIZE, functionFromCode, hex,
 } from './module-format';
 
 /** A module file understood well enough to check it, place it and write it. */
@@ -91,6 +91,21 @@ function findPrefix(fileName: string, data: Uint8Array, view: DataView): { prefi
   );
 }
 
+const KNOWN_EXTENSION_TYPES = new Set([0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x0011, 0x0012, 0x0013, 0x0014]);
+
+/** PREFIX_EXTENSIONS: known TLVs after the 24-byte prefix, ending with an END extension inside the module. */
+function prefixExtensionsValid(view: DataView, from: number, moduleEnd: number): boolean {
+  let at = from;
+  while (at + 4 <= moduleEnd) {
+    const type = view.getUint16(at, true);
+    const length = view.getUint16(at + 2, true);
+    if (!KNOWN_EXTENSION_TYPES.has(type) || length < 4 || at + length > moduleEnd) return false;
+    if (type === 0) return true;
+    at += length;
+  }
+  return false;
+}
+
 /** Suffix extensions (S > 40) must be well-formed TLVs filling [crc − S, crc − 36) exactly (firmware-modules.md §3). */
 function suffixExtensionsValid(view: DataView, from: number, to: number): boolean {
   let at = from;
@@ -132,6 +147,9 @@ export function parseModule(fileName: string, input: Uint8Array): ParsedModule {
   const { prefix, offset } = findPrefix(fileName, data, view);
 
   const moduleLength = prefix.end - prefix.start;
+  if (prefix.flags & FLAG.prefixExtensions && !prefixExtensionsValid(view, offset + PREFIX_SIZE, moduleLength)) {
+    throw new RescueError('FIRMWARE_INVALID', `${fileName} says it has header extensions, but they are damaged.`, FIX_REDOWNLOAD, { fileName });
+  }
   let image = data.subarray(0, moduleLength + CRC_SIZE);
   let crcCoverage: ParsedModule['crcCoverage'] = 'module';
   let stored = view.getUint32(moduleLength, false);

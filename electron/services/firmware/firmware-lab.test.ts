@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RescueError } from '../../../shared/errors';
+import { DeviceLab } from '../../lab/device-lab';
+import type { VirtualParticleDevice } from '../../lab/device/virtual-particle-device';
+import { buildModuleImage } from '../../lab/firmware-images';
+import { labPlatform } from '../../lab/platforms/lab-platforms';
+import { RELEASES, releaseModules } from '../../lab/scenarios/firmware-sets';
+import { BackupStore } from '../backups/backup-store';
+import { DfuService } from '../dfu/dfu-service';
+import { OperationLog } from '../operations/operation-log';
+import { OperationRunner, type OperationContext, type ProgressUpdate } from '../operations/operation-runner';
+import { DeviceManager } from '../usb/device-manager';
+import { FirmwareService } from './firmware-service';
+import type { FirmwareFile } from './inspect';
+
+interface Rig {
+  lab: DeviceLab;
+  devices: DeviceManager;
+  dfu: DfuService;
+  backups: BackupStore;
+  firmware: FirmwareService;
+  operations: OperationRunner;
+  close(): Promise<void>;
+}
+
+const rigs: Rig[] = [];
+afterEach(async () => {
+  for (const rig of rigs.splice(0)) await rig.close();
+});
+
+/** The real USB, DFU and backup services against the device lab: the same graph the app builds. */
+function startRig(): Rig {
+  const dir = mkdtempSync(join(tmpdir(), 'fw-lab-'));
+  const lab = new DeviceLab({ timing: 'fast', seed: 1 });
+  const opLog = new OperationLog(null);
+  const devices = new DeviceManager({ sources: lab.source, serial: lab.serialAccess, opLog });
+  const dfu = new DfuService({ devices, serial: lab.serialAccess, opLog, session: { retry: { attempts: 2, delayMs: 0 } } });
+  const backups = new BackupStore(dir);
+  const firmware = new FirmwareService({ dfu, devices, backups, opLog, reenumerateTimeoutMs: 2_000 });
+  const rig: Rig = {
+    lab, devices, dfu, backups, firmware, operations: new OperationRunner(null, opLog),
+    async close() {
+      await dfu.close();
+      devices.close();
+      await lab.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  rigs.push(rig);
+  return rig;
+}
+
+/** A fresh, valid Device OS 2.3.1 set for the Photon (different bytes from what the lab device holds). */
+function photonRelease(seed: number): { systemParts: FirmwareFile[]; user: FirmwareFile } {
+  const modules = releaseModules(labPlatform(6), RELEASES['2.3.1'], seed);
+  const at = (address: number) => modules.find((m) => m.address === address)!.image;
+  return {
+    systemParts: [
+      { fileName: 'system-part2.bin', data: at(0x08060000) },
+      { fileName: 'system-part1.bin', data: at(0x08020000) },
+    ],
+    user: { fileName: 'app.bin', data: at(0x080a0000) },
+  };
+}
+
+function flash(rig: Rig, deviceId: string, files: FirmwareFile[], onProgress: (u: ProgressUpdate) => void = () => undefined) {
+  return rig.operations.run('flash', deviceId, (ctx: OperationContext) =>
+    rig.firmware.flash(deviceId, files, { ...ctx, progress: (u) => { onProgress(u); ctx.progress(u); } }),
+  );
+}
+
+const allValid = (device: VirtualParticleDevice) => device.modules().filter((m) => m.present).every((m) => m.integrity && m.dependencies);
+
+describe('FirmwareService on the device lab', () => {
+  it('photon-bad-system becomes healthy after flashing a valid system part set', async () => {
+    const rig = startRig();
+    const device = await rig.lab.attach('photon-bad-system');
+    expect((await rig.devices.find(device.deviceId)).usbMode).toBe('dfu');
+    expect(allValid(device)).toBe(false);
+
+    const plan = await rig.firmware.plan(device.deviceId, photonRelease(7).systemParts);
+    expect(plan.problems).toEqual([]);
+    expect(plan.steps.map((s) => s.address)).toEqual([0x08020000, 0x08060000]);
+
+    const result = await flash(rig, device.deviceId, photonRelease(7).systemParts);
+    expect(result.confirmation).toBe('confirmed');
+    expect(result.modules?.filter((m) => m.function === 'systemPart').every((m) => m.valid)).toBe(true);
+    expect(device.mode).toBe('normal');
+    expect(allValid(device)).toBe(true);
+    const backup = await rig.backups.get(result.backupId!);
+    expect(backup.files.map((f) => f.name)).toContain('system-part-2-on-the-device-8060000-raw.bin');
+  });
+
+  it('photon-healthy gets a new user part; the old one is backed up and restores byte-exactly', async () => {
+    const rig = startRig();
+    const device = await rig.lab.attach('photon-healthy');
+    const oldUser = device.modules().find((m) => m.slot.function === 'userPart')!;
+    const before = device.readFlash(0x080a0000, oldUser.size);
+    const newUser = buildModuleImage({
+      platformId: 6, function: 'userPart', index: 1, version: 7, startAddress: 0x080a0000, size: 0x5000, prefixOffset: 0,
+      dependency: { function: 'systemPart', index: 2, version: 2302 }, seed: 99,
+    });
+
+    const result = await flash(rig, device.deviceId, [{ fileName: 'new-app.bin', data: newUser }]);
+    expect(result.confirmation).toBe('confirmed');
+    expect(result.modules?.find((m) => m.function === 'userPart')).toMatchObject({ version: 7, valid: true });
+    expect(device.readFlash(0x080a0000, newUser.length)).toEqual(newUser);
+    expect(await rig.backups.read(result.backupId!, 'user-firmware-on-the-device-80a0000.bin')).toEqual(before);
+
+    // One click: backups.restore dispatches firmware backups to the restorer FirmwareService registered.
+    const restorer = rig.backups.restorerFor('firmware')!;
+    const summary = await rig.backups.get(result.backupId!);
+    await rig.operations.run('restore', device.deviceId, (ctx) => restorer(summary, ctx));
+    expect(device.readFlash(0x080a0000, before.length)).toEqual(before);
+    expect(device.mode).toBe('normal');
+    expect(allValid(device)).toBe(true);
+  });
+
+  it('refuses another platform’s binary without opening DFU', async () => {
+    const rig = startRig();
+    const device = await rig.lab.attach('photon-healthy');
+    const boron = buildModuleImage({ platformId: 13, function: 'userPart', index: 1, version: 6, startAddress: 0xd4000, size: 0x1000, prefixOffset: 0 });
+    const enumerations = device.enumerations;
+    const error = await flash(rig, device.deviceId, [{ fileName: 'boron.bin', data: boron }]).catch((e: unknown) => e);
+    expect(RescueError.is(error, 'WRONG_PLATFORM')).toBe(true);
+    expect(device.enumerations).toBe(enumerations);
+    expect(device.mode).toBe('normal');
+  });
+
+  it.each(['enter-dfu', 'backup', 'download', 'verify', 'leave', 'confirm'])(
+    'a disconnect during %s leaves a state the app detects, and re-running the flash completes',
+    async (phase) => {
+      const rig = startRig();
+      const device = await rig.lab.attach('photon-healthy');
+      const { systemParts, user } = photonRelease(11);
+      const files = [...systemParts, user];
+      let armed = false;
+      const first = await flash(rig, device.deviceId, files, (u) => {
+        if (!armed && u.phase === phase) {
+          armed = true;
+          device.faults.add({ kind: 'disconnect', at: 2 });
+        }
+      }).catch((e: unknown) => e);
+      expect(armed).toBe(true);
+      if (first instanceof RescueError) {
+        expect(first.fix).toMatch(/run the same flash again|unplug and replug/i);
+      } else {
+        // Entering DFU falls back to the 14400-baud route by itself; a cut module-info request after the
+        // restart is reported as written-and-verified but unconfirmed.
+        expect(phase === 'enter-dfu' || phase === 'confirm').toBe(true);
+        expect((first as { confirmation: string }).confirmation).toBe(phase === 'confirm' ? 'unconfirmed' : 'confirmed');
+      }
+
+      await device.plug();
+      const back = await rig.devices.find(device.deviceId);
+      // A system part cut off mid-write is detected: the bootloader refuses to start it and stays in DFU.
+      if (phase === 'download') expect(back.usbMode).toBe('dfu');
+
+      const second = await flash(rig, device.deviceId, files);
+      expect(second.confirmation).toBe('confirmed');
+      expect(device.readFlash(0x080a0000, user.data.length)).toEqual(user.data);
+      expect(allValid(device)).toBe(true);
+    },
+  );
+});
