@@ -1,10 +1,14 @@
 // The Electron shell end to end: the real main process, preload and window, driven by Playwright.
-// Needs an Electron binary, which cannot be downloaded on every machine: point PARTICLE_RESCUE_ELECTRON
-// at one (e.g. node_modules/electron/dist/electron) after `npm run build`. On Linux without a display,
-// run it under xvfb-run. Without the variable every test here is reported as skipped, with the reason.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Needs a stock Electron binary, which cannot be downloaded on every machine: point
+// PARTICLE_RESCUE_ELECTRON at one (e.g. node_modules/electron/dist/electron) after `npm run build`.
+// On Linux without a display, run under xvfb-run. Without the variable every test here is reported
+// as skipped, with the reason.
+//
+// Not the packaged binary: Playwright reaches the main process through the Node inspector, and the
+// shipped build has the --inspect fuse off precisely so that nothing can attach to it that way.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 
 const executablePath = process.env.PARTICLE_RESCUE_ELECTRON;
@@ -12,6 +16,10 @@ const executablePath = process.env.PARTICLE_RESCUE_ELECTRON;
 test.skip(
   !executablePath,
   'No Electron binary on this machine: set PARTICLE_RESCUE_ELECTRON=/path/to/electron to run the Electron end-to-end',
+);
+test.skip(
+  !!executablePath && existsSync(join(dirname(executablePath), 'resources', 'app.asar')),
+  'PARTICLE_RESCUE_ELECTRON points at a packaged Particle Rescue, whose fuses forbid --inspect: use a stock Electron binary',
 );
 
 type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
