@@ -281,6 +281,14 @@ describe('CloudService profiles', () => {
     expect(opLog.recent(10).some((e) => e.level === 'warn' && /profiles ignored/.test(e.message))).toBe(true);
   });
 
+  it('moves a damaged upload queue aside instead of failing', async () => {
+    const { writeFile, readdir } = await import('node:fs/promises');
+    await writeFile(join(dataDir, 'upload-queue.json'), '{ broken');
+    const service = new CloudService({ dataDir, opLog: new OperationLog(null) });
+    expect((await service.session()).queuedUploads).toBe(0);
+    expect((await readdir(dataDir)).some((f) => f.startsWith('upload-queue.json.damaged-'))).toBe(true);
+  });
+
   it('keeps one token per profile', async () => {
     const service = new CloudService({ dataDir, opLog: new OperationLog(null), api: () => fakeApi });
     await service.saveProfile(privateCloud);

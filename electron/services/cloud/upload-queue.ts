@@ -1,3 +1,4 @@
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeviceIdSchema } from '../../../shared/domain';
@@ -28,8 +29,18 @@ export class UploadQueue {
   }
 
   async list(): Promise<QueuedUpload[]> {
-    if (!this.items) this.items = (await readJsonFile(this.file, QueueFileSchema))?.items ?? [];
+    this.items ??= await this.load();
     return [...this.items];
+  }
+
+  /** A damaged queue is moved aside (support can still read it) rather than blocking every cloud call. */
+  private async load(): Promise<QueuedUpload[]> {
+    try {
+      return (await readJsonFile(this.file, QueueFileSchema))?.items ?? [];
+    } catch {
+      await rename(this.file, `${this.file}.damaged-${Date.now()}`).catch(() => undefined);
+      return [];
+    }
   }
 
   async put(item: QueuedUpload): Promise<void> {
