@@ -47,6 +47,17 @@ describe('LedPicker', () => {
     expect((screen.getByRole('radio', { name: /^Red SOS/ }) as HTMLInputElement).checked).toBe(true);
   });
 
+  it('narrows the patterns to the colour the user sees', () => {
+    render(<Harness />);
+    fireEvent.click(screen.getByTestId('led-color-orange'));
+    const shown = screen.getAllByRole('radio').map((r) => (r as HTMLInputElement).value);
+    expect(shown.sort()).toEqual(['cyan-orange-burst-1', 'cyan-orange-burst-2', 'cyan-orange-burst-3', 'rainbow']);
+    fireEvent.click(screen.getByTestId('led-color-nothing'));
+    expect(screen.getAllByRole('radio').map((r) => (r as HTMLInputElement).value)).toEqual(['power-off', 'off', 'dim-d7']);
+    fireEvent.click(screen.getByText('Show all'));
+    expect(screen.getAllByRole('radio').length).toBeGreaterThan(30);
+  });
+
   it('is one radio group, so the keyboard moves between patterns', () => {
     render(<Harness initial="breathing-green" />);
     const radios = screen.getAllByRole('radio') as HTMLInputElement[];
