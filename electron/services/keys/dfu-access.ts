@@ -22,15 +22,32 @@ export async function findIfAttached(devices: KeyDevicesPort, deviceId: string):
   });
 }
 
-export async function openDfu(devices: KeyDevicesPort, dfu: KeyDfuPort, deviceId: string, ctx: OperationContext): Promise<OpenDfu> {
-  const before = await devices.find(deviceId);
-  const entered = before.usbMode !== 'dfu';
-  if (entered) {
-    ctx.progress({ phase: 'enter-dfu', message: 'Switching the device to DFU mode (blinking yellow)…' });
-    await dfu.enterDfu(deviceId, ctx);
+/** Waits (bounded) for a device that may be re-enumerating right now, e.g. just after leaving DFU. */
+export async function findSoon(devices: KeyDevicesPort, deviceId: string, budgetMs: number, sleep: (ms: number, signal?: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<AttachedDevice> {
+  const step = 50;
+  for (let waited = 0; waited < budgetMs; waited += step) {
+    const device = await findIfAttached(devices, deviceId);
+    if (device) return device;
+    await sleep(step, signal);
   }
-  const session = await dfu.openSession(deviceId, ctx);
-  return { device: (await findIfAttached(devices, deviceId)) ?? before, session, entered };
+  return devices.find(deviceId);
+}
+
+export async function openDfu(devices: KeyDevicesPort, dfu: KeyDfuPort, before: AttachedDevice, ctx: OperationContext): Promise<OpenDfu> {
+  const deviceId = before.deviceId;
+  const entered = before.usbMode !== 'dfu';
+  try {
+    if (entered) {
+      ctx.progress({ phase: 'enter-dfu', message: 'Switching the device to DFU mode (blinking yellow)…' });
+      await dfu.enterDfu(deviceId, ctx);
+    }
+    const session = await dfu.openSession(deviceId, ctx);
+    return { device: (await findIfAttached(devices, deviceId)) ?? before, session, entered };
+  } catch (error) {
+    // Device OS or the bootloader refused: say what Device Protection is and where to lift it.
+    if (RescueError.is(error, 'DEVICE_PROTECTED')) throw refuseProtected(deviceId);
+    throw error;
+  }
 }
 
 /** Gives the device back the way we found it: leave DFU if we entered it, otherwise just close. */

@@ -106,4 +106,4 @@ export function protectedHealth(deviceId: string, platformId: number, profileId:
 export const PROTECTED_MESSAGE =
   'Device Protection is on: the device only accepts firmware and key changes that the Particle Cloud signs, so its keys cannot be read or written over USB.';
 export const PROTECTED_FIX =
-  'If this is your device, open console.particle.io → your product → the device → Device Protection, and put it into Service Mode (or disable protection for the product); then run the repair again. Otherwise ask the product owner.';
+  'If this is your device, open console.particle.io → your product → the device → Device Protection, and put it into Service Mode (or disable protection for the product); then run the repair again. Otherwise ask the product owner. If the LED still blinks yellow, press RESET to restart the device.';

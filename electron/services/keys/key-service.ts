@@ -6,7 +6,7 @@ import { RescueError } from '../../../shared/errors';
 import type { BackupStore } from '../backups/backup-store';
 import type { OperationContext } from '../operations/operation-runner';
 import { derPrefix } from './der';
-import { findIfAttached, openDfu, readDct, refuseProtected, releaseDfu, writeDctVerified, type OpenDfu } from './dfu-access';
+import { findIfAttached, findSoon, openDfu, readDct, refuseProtected, releaseDfu, writeDctVerified, type OpenDfu } from './dfu-access';
 import { restoreDctBackup } from './dct-restore';
 import { analyzePrivateKeySlot, bytesEqual, sha256Hex } from './key-formats';
 import { describeDeviceKey, generateDeviceKey, type DeviceKey } from './key-generation';
@@ -19,6 +19,8 @@ import { has, lastStep, RepairJournalStore, type RepairJournal } from './repair-
 import { planServerKeyImage } from './server-key-plan';
 
 export interface KeyServiceTiming {
+  /** How long to wait for a device that is re-enumerating (just reset, just left DFU). */
+  reappearMs: number;
   /** How long to watch a device in normal mode for a cloud connection before judging its key. */
   probeMs: number;
   /** How long to wait for the cloud connection after a repair. */
@@ -43,7 +45,7 @@ export interface RepairOptions {
   preferBackupKey: boolean;
 }
 
-const DEFAULT_TIMING: KeyServiceTiming = { probeMs: 12_000, verifyMs: 60_000, pollMs: 500 };
+const DEFAULT_TIMING: KeyServiceTiming = { reappearMs: 15_000, probeMs: 12_000, verifyMs: 60_000, pollMs: 500 };
 const TRANSIENT_UPLOAD = ['CLOUD_UNREACHABLE', 'CLOUD_AUTH_REQUIRED', 'TIMEOUT'];
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -84,17 +86,28 @@ export class KeyService {
   /** Read-only: watches the cloud link, reads the DCT in one DFU session, puts the device back. */
   async healthCheck(deviceId: string, ctx: OperationContext): Promise<KeyHealth> {
     const profile = await this.deps.cloud.activeProfile();
-    const cloudConnected = await this.probeCloud(deviceId, ctx);
-    const dfu = await openDfu(this.deps.devices, this.deps.dfu, deviceId, ctx);
+    const device = await this.attached(deviceId, ctx);
+    const cloudConnected = await this.probeCloud(device, ctx);
+    let dfu: OpenDfu;
+    try {
+      dfu = await this.openDfu(device, ctx);
+    } catch (error) {
+      if (RescueError.is(error, 'DEVICE_PROTECTED')) return protectedHealth(deviceId, device.platformId, profile.id);
+      throw error;
+    }
     try {
       if (dfu.session.isProtected) return protectedHealth(deviceId, dfu.device.platformId, profile.id);
-      const dct = await readDct(dfu.session, ctx);
+      const dct = await readDct(dfu.session, ctx).catch((error: unknown) => {
+        if (RescueError.is(error, 'DEVICE_PROTECTED')) return null;
+        throw error;
+      });
+      if (!dct) return protectedHealth(deviceId, dfu.device.platformId, profile.id);
       const assessment = assessKeys({ deviceId, platformId: dfu.device.platformId, dct, profile, cloudConnected });
       await this.rememberWorkingKey(profile, deviceId, assessment);
       ctx.log('keys', assessment.health.healthy ? 'info' : 'warn', `health check: ${assessment.health.summary}`);
       return assessment.health;
     } finally {
-      await releaseDfu(dfu, ctx);
+      await this.release(dfu, ctx);
     }
   }
 
@@ -125,13 +138,13 @@ export class KeyService {
 
   /** Backs up the DCT and key slots now, in one DFU session. */
   async backupNow(deviceId: string, ctx: OperationContext): Promise<BackupSummary> {
-    const dfu = await openDfu(this.deps.devices, this.deps.dfu, deviceId, ctx);
+    const dfu = await this.openDfu(await this.attached(deviceId, ctx), ctx);
     try {
       if (dfu.session.isProtected) throw refuseProtected(deviceId);
       const dct = await readDct(dfu.session, ctx);
       return await this.saveBackup(deviceId, dfu.device.platformId, dct, 'requested by the user');
     } finally {
-      await releaseDfu(dfu, ctx);
+      await this.release(dfu, ctx);
     }
   }
 
@@ -158,7 +171,7 @@ export class KeyService {
       return { kind: backup.kind, result: await restorer(backup, ctx) };
     }
     const image = await this.deps.backups.read(backupId, 'dct.bin');
-    const dfu = await openDfu(this.deps.devices, this.deps.dfu, backup.deviceId, ctx);
+    const dfu = await this.openDfu(await this.attached(backup.deviceId, ctx), ctx);
     try {
       if (dfu.session.isProtected) throw refuseProtected(backup.deviceId);
       const current = await readDct(dfu.session, ctx);
@@ -166,7 +179,7 @@ export class KeyService {
       const written = await restoreDctBackup(dfu.session, image, current, dfu.device.platformId, ctx);
       // The journal's plan no longer describes the device; its key file stays in the key store.
       await this.journals.remove(backup.deviceId);
-      await releaseDfu(dfu, ctx);
+      await this.release(dfu, ctx);
       return { backupId, deviceId: backup.deviceId, safetyBackupId: safety.backupId, written, verified: true };
     } catch (error) {
       await dfu.session.close().catch(() => undefined);
@@ -182,15 +195,20 @@ export class KeyService {
     if (journal) ctx.log('keys', 'info', `resuming the key repair after step "${lastStep(journal)}"`);
 
     if (!journal || !has(journal, 'dct-written')) {
-      const cloudConnected = journal ? null : await this.probeCloud(deviceId, ctx);
-      const dfu = await openDfu(this.deps.devices, this.deps.dfu, deviceId, ctx);
+      const device = await this.attached(deviceId, ctx);
+      const cloudConnected = journal ? null : await this.probeCloud(device, ctx);
+      const dfu = await this.openDfu(device, ctx);
       sessions = 1;
       try {
-        if (dfu.session.isProtected) {
-          await releaseDfu(dfu, ctx);
+        const dct = dfu.session.isProtected ? null : await readDct(dfu.session, ctx).catch((error: unknown) => {
+          if (RescueError.is(error, 'DEVICE_PROTECTED')) return null;
+          throw error;
+        });
+        if (!dct) {
+          // Nothing was read or written: give the device back and explain.
+          await this.release(dfu, ctx);
           throw refuseProtected(deviceId);
         }
-        const dct = await readDct(dfu.session, ctx);
         const assessment = assessKeys({ deviceId, platformId: dfu.device.platformId, dct, profile, cloudConnected });
         if (!journal) {
           await this.rememberWorkingKey(profile, deviceId, assessment);
@@ -206,6 +224,7 @@ export class KeyService {
             ctx.log('keys', 'info', `keys healthy, nothing written: ${assessment.health.summary}`);
             // A repair ends with the device running, even if it was found in DFU mode.
             await dfu.session.leave(ctx.signal);
+            await this.backToNormal(deviceId, ctx);
             return this.noneNeeded(assessment, sessions);
           }
           journal = await this.journals.write(this.newJournal(deviceId, dfu.device.platformId, profile, options, assessment, serverChanges ? serverImage : null));
@@ -430,6 +449,36 @@ export class KeyService {
     return der ? sha256Hex(der) : null;
   }
 
+  private attached(deviceId: string, ctx: OperationContext): Promise<AttachedDevice> {
+    return findSoon(this.deps.devices, deviceId, this.timing.reappearMs, this.sleep, ctx.signal);
+  }
+
+  private openDfu(device: AttachedDevice, ctx: OperationContext): Promise<OpenDfu> {
+    return openDfu(this.deps.devices, this.deps.dfu, device, ctx);
+  }
+
+  /** Puts the device back as found and, if it restarts, waits until it is back on USB. */
+  private async release(dfu: OpenDfu, ctx: OperationContext): Promise<void> {
+    try {
+      await releaseDfu(dfu, ctx);
+    } catch (error) {
+      // A protected bootloader may refuse even the leave request; RESET brings the device back.
+      if (!RescueError.is(error, 'DEVICE_PROTECTED')) throw error;
+      await dfu.session.close();
+      ctx.log('keys', 'warn', 'the protected device refused to leave DFU mode over USB; press its RESET button');
+      return;
+    }
+    if (dfu.entered) await this.backToNormal(dfu.device.deviceId, ctx);
+  }
+
+  /** After leaving DFU: wait until the device runs again, so the next step does not catch it mid-reboot. */
+  private async backToNormal(deviceId: string, ctx: OperationContext): Promise<void> {
+    await this.deps.devices.waitFor(deviceId, 'normal', { timeoutMs: this.timing.reappearMs, signal: ctx.signal }).catch((error: unknown) => {
+      if (RescueError.is(error, 'CANCELLED')) throw error;
+      ctx.log('keys', 'warn', `the device did not come back in normal mode in time: ${messageOf(error)}`);
+    });
+  }
+
   /** A key the device was seen using on the cloud is one the cloud knows: worth remembering for offline repairs. */
   private async rememberWorkingKey(profile: CloudProfile, deviceId: string, a: KeyAssessment): Promise<void> {
     if (a.health.cloudConnected === true && a.privateKey.state === 'valid' && !a.serverKeyWrong) {
@@ -442,8 +491,7 @@ export class KeyService {
    * (status "connecting") for the whole window, which with a valid key means the cloud refuses it;
    * null = cannot tell (in DFU, no network, old Device OS).
    */
-  private async probeCloud(deviceId: string, ctx: OperationContext): Promise<boolean | null> {
-    const device = await this.deps.devices.find(deviceId);
+  private async probeCloud(device: AttachedDevice, ctx: OperationContext): Promise<boolean | null> {
     if (device.usbMode !== 'normal') return null;
     ctx.progress({ phase: 'probe-cloud', message: 'Checking whether the device reaches the cloud…' });
     const deadline = this.now() + this.timing.probeMs;
@@ -451,8 +499,10 @@ export class KeyService {
     for (;;) {
       const status = await cloudStatusOf(this.deps.devices, device, ctx.signal);
       if (status === 'connected') return true;
-      if (status === null || status === 'disconnected') return null;
-      trying = true;
+      // No answer at all (old Device OS): no evidence either way.
+      if (status === null) return null;
+      // Still joining the network, or in listening mode: keep watching, it says nothing about the key.
+      if (status === 'connecting') trying = true;
       if (this.now() >= deadline) return trying ? false : null;
       await this.sleep(this.timing.pollMs, ctx.signal);
     }

@@ -21,6 +21,8 @@ export interface KeyDfuPort {
 export interface KeyDevicesPort {
   /** Throws DEVICE_NOT_FOUND when the device is not attached. */
   find(deviceId: string): Promise<AttachedDevice>;
+  /** Resolves once the device is on USB in that mode; throws TIMEOUT / DEVICE_NOT_FOUND after timeoutMs. */
+  waitFor(deviceId: string, usbMode: 'normal' | 'dfu', options: { timeoutMs: number; signal?: AbortSignal }): Promise<AttachedDevice>;
   /** The device's (shared, serialised) control-request client, for the cloud status request 300. */
   control(device: AttachedDevice): { cloudStatus(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<CloudStatus> };
 }

@@ -77,6 +77,7 @@ export class FakeKeyRig {
   devices(): KeyDevicesPort {
     return {
       find: async () => this.attached(),
+      waitFor: async () => this.attached(),
       control: () => ({ cloudStatus: async () => (this.connected() ? 'connected' : 'connecting') }),
     };
   }
