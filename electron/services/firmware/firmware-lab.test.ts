@@ -15,6 +15,7 @@ import { OperationRunner, type OperationContext, type ProgressUpdate } from '../
 import { DeviceManager } from '../usb/device-manager';
 import { FirmwareService } from './firmware-service';
 import type { FirmwareFile } from './inspect';
+import { testZip } from './test-modules';
 
 interface Rig {
   lab: DeviceLab;
@@ -128,6 +129,41 @@ describe('FirmwareService on the device lab', () => {
     expect(RescueError.is(error, 'WRONG_PLATFORM')).toBe(true);
     expect(device.enumerations).toBe(enumerations);
     expect(device.mode).toBe('normal');
+  });
+
+  it('Argon: a ≥ 3.1 user part goes to 0xB4000 and the legacy 0xD4000 slot is invalidated first', async () => {
+    const rig = startRig();
+    const device = await rig.lab.attach('argon-seed');
+    const user = buildModuleImage({
+      platformId: 12, function: 'userPart', index: 2, version: 6, startAddress: 0xb4000, size: 0x3000, prefixOffset: 0,
+      dependency: { function: 'systemPart', index: 1, version: 4200 }, seed: 5,
+    });
+    const result = await flash(rig, device.deviceId, [{ fileName: 'argon-app.bin', data: user }]);
+    expect(result.plan.invalidateFirst).toEqual([expect.objectContaining({ address: 0xd4000, length: 4096 })]);
+    expect(result.confirmation).toBe('confirmed');
+    expect(device.readFlash(0xb4000, user.length)).toEqual(user);
+    expect(device.readFlash(0xd4000, 4096).every((b) => b === 0xff)).toBe(true);
+  });
+
+  it('Electron: a release zip whose file names do not match module indexes is placed by address', async () => {
+    const rig = startRig();
+    const device = await rig.lab.attach('electron-seed');
+    const modules = releaseModules(labPlatform(10), RELEASES['2.3.1'], 21);
+    const at = (address: number) => modules.find((m) => m.address === address)!.image;
+    const zip = testZip([
+      { name: 'system-part1.bin', data: at(0x08060000) },
+      { name: 'system-part2.bin', data: at(0x08020000) },
+      { name: 'system-part3.bin', data: at(0x08040000) },
+    ]);
+    const result = await flash(rig, device.deviceId, [{ fileName: 'electron-2.3.1.zip', data: zip }]);
+    expect(result.plan.steps.map((s) => [s.fileName, s.module.index, s.address])).toEqual([
+      ['electron-2.3.1.zip/system-part2.bin', 1, 0x08020000],
+      ['electron-2.3.1.zip/system-part3.bin', 2, 0x08040000],
+      ['electron-2.3.1.zip/system-part1.bin', 3, 0x08060000],
+    ]);
+    expect(result.confirmation).toBe('confirmed');
+    expect(device.readFlash(0x08060000, at(0x08060000).length)).toEqual(at(0x08060000));
+    expect(allValid(device)).toBe(true);
   });
 
   it.each(['enter-dfu', 'backup', 'download', 'verify', 'leave', 'confirm'])(

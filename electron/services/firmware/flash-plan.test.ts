@@ -132,3 +132,16 @@ describe.runIf(fixtures)('planFlash on the real binaries', () => {
     expect(codes(plan(12, [read('argon-bootloader-620.bin')], null))).toEqual(['REGION_NOT_WRITABLE']);
   });
 });
+
+describe('planFlash warnings', () => {
+  it('warns, without blocking, when Device OS would be downgraded', () => {
+    const p = planFlash({
+      deviceId: DEVICE,
+      platformId: 6,
+      inspected: inspectFiles([{ fileName: 'sp1.bin', data: photonSystemPart1(1213) }, { fileName: 'sp2.bin', data: photonSystemPart2(1213) }]),
+      installed: HEALTHY_PHOTON,
+    });
+    expect(p.plan.problems).toEqual([]);
+    expect(p.plan.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/v2302 with the older v1213/), expect.stringMatching(/v2302 with the older v1213/)]);
+  });
+});

@@ -124,6 +124,15 @@ function outcome(platformId: number, set: ModuleInfo[], installed: DeviceModuleI
   return `After flashing, the ${platformName(platformId)} runs ${parts.join(', ')}.`;
 }
 
+/** Older Device OS than the device runs is allowed (it is how some rescues work) but never silently. */
+function downgrades(set: ModuleInfo[], installed: DeviceModuleInfo[] | null): FileProblem[] {
+  return set.flatMap((m) => {
+    const current = installed?.find((o) => o.store === 'main' && o.function === m.function && o.index === m.index);
+    if (!current || m.function === 'userPart' || current.version <= m.version) return [];
+    return [{ code: 'DOWNGRADE', message: `${m.fileName} replaces ${describeModule(m.function, m.index)} v${current.version} with the older v${m.version}.`, fix: 'Make sure this is the Device OS version you want; the user firmware must be built for it.' }];
+  });
+}
+
 /** Pure: checks, orders and places a set of modules for one device. Nothing here touches USB. */
 export function planFlash(input: PlanInput): PlannedFlash {
   const { deviceId, platformId, inspected, installed } = input;
@@ -152,6 +161,7 @@ export function planFlash(input: PlanInput): PlannedFlash {
   const deps = checkDependencies(infos, installed);
   problems.push(...deps.problems);
 
+  const warnings = [...deps.warnings, ...downgrades(infos, installed)];
   const ordered = orderModules(modules);
   const steps: ExecutableStep[] = ordered.map((m) => ({
     image: m.image,
@@ -180,7 +190,7 @@ export function planFlash(input: PlanInput): PlannedFlash {
     invalidateFirst,
     outcome: problems.length > 0 ? 'Nothing will be written until the problems below are fixed.' : outcome(platformId, infos, installed),
     problems,
-    warnings: deps.warnings,
+    warnings,
   };
   return { plan, steps, backups };
 }
