@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RescueError } from '../../../shared/errors';
 import { labHarness, type LabHarness } from '../usb/testing/lab-harness';
 import { DfuService } from './dfu-service';
+import { realSleep } from '../usb/sleep';
 
 let h: LabHarness | null = null;
 afterEach(async () => {
@@ -32,6 +33,14 @@ describe('DfuService.enterDfu on the device lab', () => {
     expect(device.mode).toBe('dfu');
     const again = await h.operations.run('enter-dfu', device.deviceId, (ctx) => dfu.enterDfu(device.deviceId, ctx));
     expect(again.method).toBe('already');
+  });
+
+  it('with real timers the device may vanish before the reply is collected: still the control-request route', async () => {
+    h = labHarness({ sleep: realSleep });
+    const device = await h.lab.attach('photon-healthy');
+    const { dfu } = h;
+    const result = await h.operations.run('enter-dfu', device.deviceId, (ctx) => dfu.enterDfu(device.deviceId, ctx));
+    expect(result.method).toBe('control-request');
   });
 
   it('old Device OS (0.6.4) → DFU by the 14400-baud trick', async () => {

@@ -47,7 +47,13 @@ export class DfuService {
 
     ctx.progress({ phase: 'enter-dfu', message: 'Asking the device to restart in DFU mode (control request)…' });
     if (await this.tryRoute(ctx, 'control request', async () => {
-      await devices.control(device).enterDfu({ signal: ctx.signal, timeoutMs: 10_000 });
+      await devices
+        .control(device)
+        .enterDfu({ signal: ctx.signal, timeoutMs: 10_000 })
+        .catch((error: unknown) => {
+          // The device may act on the request before its reply is collected: vanishing is the expected outcome.
+          if (!RescueError.is(error, 'DEVICE_GONE')) throw error;
+        });
       await devices.waitFor(deviceId, 'dfu', { timeoutMs: switchTimeout, signal: ctx.signal });
     })) {
       return { method: 'control-request', device: await devices.summary(deviceId) };
