@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { HalModuleParser } from 'binary-version-reader';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { buildModuleImage, moduleCrcValid, parseModulePrefix } from './firmware-images';
 import { crc32 } from './util/crc32';
+
+// binary-version-reader ships no type declarations; only its parser is used, as an independent check.
+const { HalModuleParser } = createRequire(import.meta.url)('binary-version-reader') as {
+  HalModuleParser: new () => { parseBuffer(o: { fileBuffer: Buffer }): Promise<{ crc: { ok: boolean }; prefixInfo: Record<string, unknown>; suffixInfo: Record<string, unknown> }> };
+};
 
 const photonSystemPart2 = () =>
   buildModuleImage({

@@ -19,7 +19,7 @@ export async function getState(usb: UsbDeviceLike): Promise<number> {
 }
 
 export async function dnload(usb: UsbDeviceLike, block: number, data: Uint8Array): Promise<'ok' | 'stall' | 'babble'> {
-  return (await usb.controlTransferOut(dfu(1, block), data)).status;
+  return (await usb.controlTransferOut(dfu(1, block), new Uint8Array(data))).status;
 }
 
 export async function upload(usb: UsbDeviceLike, block: number, length: number): Promise<Uint8Array | 'stall'> {
