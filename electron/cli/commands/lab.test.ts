@@ -19,7 +19,7 @@ async function env(json: boolean) {
   const services = { lab, virtualCloud: cloud } as unknown as Services;
   const out: string[] = [];
   const printed: unknown[] = [];
-  const e: CliEnv = { services: async () => services, print: (t) => out.push(t), printJson: (v) => printed.push(v), json };
+  const e: CliEnv = { services: async () => services, print: (t) => out.push(t), printJson: (v) => printed.push(v), json, deviceId: async (given) => given ?? '' };
   return { services, e, out, printed };
 }
 
