@@ -17,6 +17,8 @@ class FramingDevice {
   result = 0;
   reply = new Uint8Array(0);
   stallInit = false;
+  goneAfterInit = false;
+  private initSeen = false;
   received: number[] = [];
   lastOut: { setup: UsbControlSetup; length: number } | null = null;
   private nextId = 7;
@@ -42,6 +44,8 @@ class FramingDevice {
   }
 
   private in(setup: UsbControlSetup, length: number): UsbInResult {
+    if (this.goneAfterInit && this.initSeen) throw new DOMException('The device was disconnected.', 'NotFoundError');
+    if (setup.request === 1) this.initSeen = true;
     const name = ['', 'INIT', 'CHECK', 'SEND', 'RECV', 'RESET'][setup.request] ?? `0x${setup.request.toString(16)}`;
     this.log.push(`${name}:${setup.index}`);
     const answer = (bytes: Uint8Array): UsbInResult => ({ status: 'ok', data: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
@@ -207,6 +211,17 @@ describe('ControlClient framing', () => {
     const hanging: UsbDeviceLike = { ...usb, opened: true, controlTransferIn: () => new Promise<UsbInResult>(() => undefined) };
     const c = new ControlClient(hanging, { platformId: 6, transferTimeoutMs: 20 });
     await expect(c.enterDfu()).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
+  it('a device that reboots right after accepting reset/DFU/safe mode has done what was asked', async () => {
+    for (const call of [(c: ControlClient) => c.enterDfu(), (c: ControlClient) => c.enterSafeMode(), (c: ControlClient) => c.reset()]) {
+      const device = new FramingDevice();
+      device.goneAfterInit = true;
+      await expect(call(client(device))).resolves.toBeUndefined();
+    }
+    const device = new FramingDevice();
+    device.goneAfterInit = true;
+    await expect(client(device).deviceMode()).rejects.toMatchObject({ code: 'DEVICE_GONE' });
   });
 
   it('an unplugged device becomes DEVICE_GONE', async () => {

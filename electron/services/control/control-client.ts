@@ -86,9 +86,7 @@ export class ControlClient {
 
   /** Sends one typed request; a non-zero result becomes a typed error. */
   request(type: number, name: string, payload: Uint8Array<ArrayBuffer> = new Uint8Array(0), options: RequestOptions = {}): Promise<ControlReply> {
-    const run = this.queue.then(() => this.runRequest(type, name, payload, options));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.enqueue(() => this.runRequest(type, name, payload, options));
   }
 
   async deviceId(options?: RequestOptions): Promise<string> {
@@ -117,7 +115,7 @@ export class ControlClient {
   }
 
   async enterDfu(options?: RequestOptions): Promise<void> {
-    await this.request(REQUEST.DFU_MODE, 'enter DFU mode', new Uint8Array(0), options);
+    await this.rebootRequest(REQUEST.DFU_MODE, 'enter DFU mode', new Uint8Array(0), options);
   }
 
   async enterListening(options?: RequestOptions): Promise<void> {
@@ -125,7 +123,7 @@ export class ControlClient {
   }
 
   async enterSafeMode(options?: RequestOptions): Promise<void> {
-    await this.request(REQUEST.SAFE_MODE, 'enter safe mode', new Uint8Array(0), options);
+    await this.rebootRequest(REQUEST.SAFE_MODE, 'enter safe mode', new Uint8Array(0), options);
   }
 
   /** `force` uses the one-shot 0x50/40 request, which resets even when the firmware is busy. */
@@ -134,7 +132,7 @@ export class ControlClient {
       await this.vendorOut(VENDOR_INDEX.RESET, options);
       return;
     }
-    await this.request(REQUEST.RESET, 'reset', encodeRequest('SystemResetRequest'), options);
+    await this.rebootRequest(REQUEST.RESET, 'reset', encodeRequest('SystemResetRequest'), options);
   }
 
   async moduleInfo(options?: RequestOptions): Promise<DeviceModuleInfo[]> {
@@ -147,6 +145,25 @@ export class ControlClient {
     return CLOUD_STATUS[Number(reply.status ?? 0)] ?? 'disconnected';
   }
 
+  /**
+   * Reset / DFU / safe mode: once the device has accepted the INIT it may reboot before the reply is
+   * collected, so vanishing from USB after that point means it is doing what was asked.
+   */
+  private async rebootRequest(type: number, name: string, payload: Uint8Array<ArrayBuffer>, options?: RequestOptions): Promise<void> {
+    const accepted = { value: false };
+    try {
+      await this.enqueue(() => this.runRequest(type, name, payload, options ?? {}, accepted));
+    } catch (error) {
+      if (!(accepted.value && RescueError.is(error, 'DEVICE_GONE'))) throw error;
+    }
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   private async protobufRequest(
     type: number,
     requestName: string,
@@ -157,12 +174,19 @@ export class ControlClient {
     return decodeReply(replyName, reply.data);
   }
 
-  private async runRequest(type: number, name: string, payload: Uint8Array<ArrayBuffer>, options: RequestOptions): Promise<ControlReply> {
+  private async runRequest(
+    type: number,
+    name: string,
+    payload: Uint8Array<ArrayBuffer>,
+    options: RequestOptions,
+    accepted: { value: boolean } = { value: false },
+  ): Promise<ControlReply> {
     await this.open();
     const budget = { left: options.timeoutMs ?? this.timeoutMs, signal: options.signal };
     let id: number | null = null;
     try {
       id = await this.init(type, name, payload.length, budget);
+      accepted.value = true;
       if (payload.length > 0) await this.send(id, payload, budget.signal);
       const done = await this.pollCheck(id, name, budget);
       const result = done.result ?? 0;
@@ -279,15 +303,13 @@ export class ControlClient {
   /** 0x50 one-shot IN request as text; null when the device stalls it (old firmware). */
   private async vendorIn(index: number, options: RequestOptions = {}): Promise<string | null> {
     await this.open();
-    const run = this.queue.then(async () => {
+    return this.enqueue(async () => {
       const result = await this.transfer(this.usb.controlTransferIn(vendorSetup(VENDOR_REQUEST, 0, index), 64), `request 0x50/${index}`, options.signal);
       const bytes = okBytes(result);
       if (!bytes) return null;
       const text = new TextDecoder().decode(bytes).replace(/\0/g, '').trim();
       return text || null;
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private async vendorOut(index: number, options: RequestOptions = {}): Promise<void> {
