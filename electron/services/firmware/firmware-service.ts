@@ -25,6 +25,13 @@ export interface FirmwareServiceDeps {
 
 type Phase = 'enter-dfu' | 'backup' | 'invalidate' | 'download' | 'verify' | 'leave';
 
+/** Where a flash or restore is, so an interruption can say what state it left the device in. */
+interface Track {
+  phase: Phase;
+  current: string;
+  backupId: string | null;
+}
+
 /**
  * Inspect, plan and flash Particle firmware modules: every check runs before the device is touched, the
  * current firmware is backed up over DFU first, every module is verified by read-back, and the device's own
@@ -50,34 +57,20 @@ export class FirmwareService {
     ctx.progress({ phase: 'plan', message: plan.outcome });
     for (const w of plan.warnings) ctx.log('firmware', 'warn', w.message);
 
-    let phase: Phase = 'enter-dfu';
-    let current = '';
-    let backupId: string | null = null;
-    let session: FlashSession | null = null;
-    try {
-      ctx.progress({ phase: 'enter-dfu', message: 'Opening the device in DFU mode' });
-      session = await this.deps.dfu.openSession(deviceId, ctx);
-      phase = 'backup';
-      backupId = await backUpRegions(session, this.deps.backups, { deviceId, platformId: device.platformId, reason: `before flashing ${files.map((f) => f.fileName).join(', ')}` }, planned.backups, ctx);
-      phase = 'invalidate';
+    const track = await this.inSession(deviceId, ctx, async (session, track) => {
+      track.phase = 'backup';
+      const reason = `before flashing ${files.map((f) => f.fileName).join(', ')}`;
+      track.backupId = await backUpRegions(session, this.deps.backups, { deviceId, platformId: device.platformId, reason }, planned.backups, ctx);
+      track.phase = 'invalidate';
       for (const region of plan.invalidateFirst) {
-        current = region.what;
+        track.current = region.what;
         const blank = new Uint8Array(region.length).fill(0xff);
         await session.write(region.alt, region.address, blank, { erase: true, signal: ctx.signal });
         await session.verify(region.alt, region.address, blank, undefined, ctx.signal);
       }
-      await this.writeSteps(session, planned.steps, ctx, (p, label) => {
-        phase = p;
-        current = label;
-      });
-      phase = 'leave';
-      current = '';
-      ctx.progress({ phase: 'leave', message: 'Leaving DFU mode; the device restarts into its new firmware' });
-      await session.leave(ctx.signal);
-    } catch (error) {
-      await session?.close().catch(() => undefined);
-      throw interrupted(error, phase, current, backupId);
-    }
+      await this.writeSteps(session, planned.steps, ctx, track);
+    });
+    const { backupId } = track;
 
     const modules = await this.modulesAfterRestart(deviceId, ctx);
     if (modules === null) {
@@ -111,20 +104,10 @@ export class FirmwareService {
       step: { fileName: m.info.fileName, label: `${describeModule(m.info.function, m.info.index)} → ${hex(m.info.startAddress)}`, module: m.info, alt: 0, address: m.info.startAddress, length: m.image.length, route: 'dfu' },
     }));
     if (steps.length === 0) return { backupId, restored: [] };
-    const session = await this.deps.dfu.openSession(summary.deviceId, ctx);
-    let phase: Phase = 'download';
-    let current = '';
-    try {
-      await this.writeSteps(session, steps, ctx, (p, label) => {
-        phase = p;
-        current = label;
-      });
-      phase = 'leave';
-      await session.leave(ctx.signal);
-    } catch (error) {
-      await session.close().catch(() => undefined);
-      throw interrupted(error, phase, current, backupId);
-    }
+    await this.inSession(summary.deviceId, ctx, async (session, track) => {
+      track.backupId = backupId;
+      await this.writeSteps(session, steps, ctx, track);
+    });
     await this.modulesAfterRestart(summary.deviceId, ctx);
     return { backupId, restored: steps.map((s) => ({ name: s.step.fileName, address: s.step.address, length: s.step.length })) };
   }
@@ -149,7 +132,26 @@ export class FirmwareService {
     }
   }
 
-  private async writeSteps(session: FlashSession, steps: ExecutableStep[], ctx: OperationContext, at: (phase: Phase, label: string) => void): Promise<void> {
+  /** Opens DFU, runs `work`, leaves DFU; a failure anywhere is explained by where it happened. */
+  private async inSession(deviceId: string, ctx: OperationContext, work: (session: FlashSession, track: Track) => Promise<void>): Promise<Track> {
+    const track: Track = { phase: 'enter-dfu', current: '', backupId: null };
+    let session: FlashSession | null = null;
+    try {
+      ctx.progress({ phase: 'enter-dfu', message: 'Opening the device in DFU mode' });
+      session = await this.deps.dfu.openSession(deviceId, ctx);
+      await work(session, track);
+      track.phase = 'leave';
+      track.current = '';
+      ctx.progress({ phase: 'leave', message: 'Leaving DFU mode; the device restarts into its new firmware' });
+      await session.leave(ctx.signal);
+    } catch (error) {
+      await session?.close().catch(() => undefined);
+      throw interrupted(error, track);
+    }
+    return track;
+  }
+
+  private async writeSteps(session: FlashSession, steps: ExecutableStep[], ctx: OperationContext, track: Track): Promise<void> {
     const total = steps.reduce((n, s) => n + 2 * s.image.length, 0);
     let done = 0;
     for (const [i, { step, image }] of steps.entries()) {
@@ -157,10 +159,11 @@ export class FirmwareService {
       const label = `${step.label} (${i + 1}/${steps.length})`;
       const report = (phase: 'download' | 'verify', verb: string) => (p: { bytesDone: number; bytesTotal: number }) =>
         ctx.progress({ phase, message: `${verb} ${label}: ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%`, bytesDone: done + p.bytesDone, bytesTotal: total });
-      at('download', label);
+      track.phase = 'download';
+      track.current = label;
       await session.write(step.alt, step.address, image, { erase: true, onProgress: report('download', 'Writing'), signal: ctx.signal });
       done += image.length;
-      at('verify', label);
+      track.phase = 'verify';
       await session.verify(step.alt, step.address, image, report('verify', 'Verifying'), ctx.signal);
       done += image.length;
       ctx.log('firmware', 'info', `${step.label}: written and verified (${image.length} bytes)`);
@@ -179,6 +182,7 @@ export class FirmwareService {
         'DEVICE_GONE',
         'Every module was written and verified, but the device did not come back in normal mode.',
         'If it blinks yellow it is still in DFU mode: its Device OS may be incomplete, so flash the full Device OS set. Otherwise unplug and replug it.',
+        { deviceId },
       );
     }
     return this.tryReadModules(device, ctx.signal);
@@ -192,7 +196,7 @@ function refusal(problems: FlashPlan['problems']): RescueError {
 }
 
 /** A failure mid-flash: say what state the device is in and that re-running the same flash finishes it. */
-function interrupted(error: unknown, phase: Phase, current: string, backupId: string | null): unknown {
+function interrupted(error: unknown, { phase, current, backupId }: Track): unknown {
   if (!(error instanceof RescueError)) return error;
   const where: Record<Phase, string> = {
     'enter-dfu': 'while switching to DFU mode; nothing was written',
