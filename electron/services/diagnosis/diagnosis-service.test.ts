@@ -93,7 +93,7 @@ function setup(s: Setup = {}) {
         reportId: 'rpt-1', deviceId: id, platformName: 'Photon', virtual: true, createdAt: '', outcome: 'rescued', whatHappened: '', findings: [], steps: [], slots: { before: null, after: null }, backups: [],
       }),
     },
-    lab: { led: () => ({ patternId: s.led ?? 'breathing-cyan', color: '#00ffff', pattern: 'breathe', periodMs: 4000, burst: null, sosCode: null, description: '' }) },
+    lab: { get: () => ({ led: () => ({ patternId: s.led ?? 'breathing-cyan', color: '#00ffff', pattern: 'breathe', periodMs: 4000, burst: null, sosCode: null, description: '' }) }) },
     opLog,
     controlFor: () => control,
     sleep: async () => { clock += 500; gone = Math.max(0, gone - 1); },
@@ -189,15 +189,22 @@ describe('DiagnosisService.rescue', () => {
     const { service, runner, calls, steps } = setup({ cloud: ['connected'] });
     const result = await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['diagnose', 'enter-dfu', 'repair-keys', 'reflash-user', 'verify'], ctx));
     expect(result).toEqual({ reportId: 'rpt-1' });
-    expect(calls).toEqual(['findings', 'enterDfu', 'repair', 'slots:before', 'slots:after', 'backup:bk-0001', 'leave']);
+    expect(calls).toEqual(['findings', 'repair', 'slots:before', 'slots:after', 'backup:bk-0001']);
     expect(steps.map((s) => [s.name, s.status])).toEqual([
       ['Diagnose', 'succeeded'],
-      ['Enter DFU mode', 'succeeded'],
+      ['Enter DFU mode', 'skipped'],
       ['Repair the cloud keys', 'succeeded'],
       ['Reinstall the application', 'skipped'],
       ['Verify the cloud connection', 'succeeded'],
     ]);
     expect(steps[3].message).toMatch(/^Needs you: .*particle flash --usb tinker/);
+  });
+
+  it('enters DFU mode itself only when no later step does, and leaves it before verifying', async () => {
+    const { service, runner, calls, steps } = setup();
+    await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['enter-dfu', 'verify'], ctx));
+    expect(calls).toEqual(['enterDfu', 'leave']);
+    expect(steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
   });
 
   it('flashes the files given for a reflash step', async () => {

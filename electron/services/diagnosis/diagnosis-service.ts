@@ -58,7 +58,7 @@ export class DiagnosisService {
 
   async run(deviceId: string, input: { ledPatternId?: string; readDct: boolean }, ctx: OperationContext): Promise<Diagnosis> {
     const device = await this.require(deviceId);
-    const ledPatternId = input.ledPatternId ?? (await this.virtualLed(device))?.patternId ?? null;
+    const ledPatternId = input.ledPatternId ?? this.virtualLed(device)?.patternId ?? null;
     const facts: PlanFacts = {
       platformId: device.platformId,
       mode: device.usbMode === 'dfu' ? 'dfu' : null,
@@ -80,10 +80,10 @@ export class DiagnosisService {
     }
     if (input.readDct) {
       const keys = await this.readKeys(device, ctx, extra);
-      facts.keyHealth = keys.health;
+      facts.keyHealth = keys.health && facts.systemFirmwareValid === null ? judgeBorrowedDct(keys.health, device.platformId, extra) : keys.health;
       facts.protected = keys.protected;
       // Photon/P1 bootloaders reach the key store through system part 2: unreadable there means Device OS is broken.
-      if (facts.systemFirmwareValid === null && keys.health && needsSystemReflash(null, keys.health.dctReadable, device.platformId)) {
+      if (facts.systemFirmwareValid === null && facts.keyHealth && needsSystemReflash(null, facts.keyHealth.dctReadable, device.platformId)) {
         facts.systemFirmwareValid = false;
       }
     }
@@ -107,7 +107,7 @@ export class DiagnosisService {
       if (this.now() >= deadline) break;
       await this.sleep(VERIFY_POLL_MS, ctx.signal);
     }
-    const led = device ? await this.virtualLed(device) : null;
+    const led = device ? this.virtualLed(device) : null;
     const connected = cloudStatus === 'connected' || onlineInCloud === true;
     ctx.log('cloud', connected ? 'info' : 'warn', `verify: device ${cloudStatus}, cloud ${onlineInCloud === null ? 'not asked' : onlineInCloud ? 'online' : 'offline'}`);
     return { deviceId, cloudStatus, onlineInCloud, led, message: verifyMessage(connected, cloudStatus, onlineInCloud, input.timeoutMs) };
@@ -147,9 +147,9 @@ export class DiagnosisService {
     return device;
   }
 
-  private async virtualLed(device: AttachedDevice): Promise<LedState | null> {
-    if (!device.virtual || !this.deps.lab) return null;
-    return this.deps.lab.led(device.deviceId);
+  private virtualLed(device: AttachedDevice): LedState | null {
+    if (!device.virtual) return null;
+    return this.deps.lab?.get(device.deviceId)?.led() ?? null;
   }
 
   private async cloudOnline(deviceId: string): Promise<boolean | null> {
@@ -190,6 +190,25 @@ export class DiagnosisService {
       extra.push({ id: 'leave-dfu', source: 'usb', severity: 'warn', title: 'Still in DFU mode', detail: 'The device did not leave DFU mode by itself. Press RESET once to restart it.' });
     }
   }
+}
+
+/**
+ * Photon/P1 bootloaders borrow their DCT code from system part 2; with that part broken a DFU read
+ * returns garbage (dfu-dfuse.md §6). Both key slots unreadable at once is that garbage, not two
+ * independent faults: the key store counts as unread until Device OS is back.
+ */
+function judgeBorrowedDct(health: KeyHealth, platformId: number, extra: Finding[]): KeyHealth {
+  const dctNeedsSystemPart = needsSystemReflash(null, false, platformId);
+  const garbage = health.dctReadable && health.privateKey.state === 'corrupt' && health.serverKey.state === 'corrupt';
+  if (!dctNeedsSystemPart || !garbage) return health;
+  extra.push({
+    id: 'dct-garbage',
+    source: 'dct',
+    severity: 'warn',
+    title: 'Key store reads as garbage',
+    detail: 'On this device DFU mode reads the key store through Device OS (system part 2). Both key slots read as noise, which happens when Device OS is damaged; the keys are checked again after it is reinstalled.',
+  });
+  return { ...health, dctReadable: false };
 }
 
 function describeWait(device: AttachedDevice | null, status: VerifyResult['cloudStatus'], online: boolean | null): string {

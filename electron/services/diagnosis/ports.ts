@@ -33,8 +33,9 @@ export interface DiagnosisCloudPort {
   deviceStatus(deviceId: string): Promise<{ online: boolean; connected: boolean }>;
 }
 
+/** DeviceLab: what a virtual device's LED shows right now. */
 export interface DiagnosisLabPort {
-  led(deviceId: string): LedState | Promise<LedState>;
+  get(deviceId: string): { led(): LedState } | undefined;
 }
 
 export interface DiagnosisFirmwarePort {

@@ -54,7 +54,17 @@ function repairMessage(result: Awaited<ReturnType<DiagnosisKeysPort['repair']>>)
   return [head + upload, ...result.messages].join(' ');
 }
 
-async function runStep(step: WizardStepId, deps: RescueDeps, deviceId: string, ctx: OperationContext, options: RescueOptions): Promise<Outcome> {
+/** Steps whose service enters DFU mode itself when it needs to. */
+const SWITCHES_TO_DFU = new Set<WizardStepId>(['repair-keys', 'reflash-os', 'reflash-user']);
+
+async function runStep(
+  step: WizardStepId,
+  later: WizardStepId[],
+  deps: RescueDeps,
+  deviceId: string,
+  ctx: OperationContext,
+  options: RescueOptions,
+): Promise<Outcome> {
   switch (step) {
     case 'diagnose': {
       const diagnosis = await deps.diagnose(deviceId, ctx);
@@ -63,6 +73,10 @@ async function runStep(step: WizardStepId, deps: RescueDeps, deviceId: string, c
     }
     case 'enter-dfu': {
       if ((await deps.find(deviceId)).usbMode === 'dfu') return { status: 'skipped', message: 'The device was already in DFU mode.' };
+      if (later.some((s) => SWITCHES_TO_DFU.has(s))) {
+        // The key repair checks the cloud connection before it switches; switching early would hide that.
+        return { status: 'skipped', message: 'The next step switches to DFU mode by itself, in the same session as its writes.' };
+      }
       await deps.dfu.enterDfu(deviceId, ctx);
       return { status: 'succeeded', message: 'The device is in DFU mode (blinking yellow).' };
     }
@@ -102,7 +116,8 @@ export async function runRescue(deps: RescueDeps, deviceId: string, steps: Wizar
   const device = await deps.find(deviceId);
   let stoppedBy: string | null = null;
   let cancelled = false;
-  for (const step of [...new Set(steps)]) {
+  const ordered = [...new Set(steps)];
+  for (const [index, step] of ordered.entries()) {
     const startedAt = new Date();
     const record = (outcome: Outcome): void => {
       deps.reports.recordStep(deviceId, { name: STEP_NAMES[step], startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ...outcome });
@@ -115,7 +130,7 @@ export async function runRescue(deps: RescueDeps, deviceId: string, steps: Wizar
     ctx.progress({ phase: step, step, message: `${STEP_NAMES[step]}…` });
     try {
       ctx.throwIfCancelled();
-      const outcome = await runStep(step, deps, deviceId, ctx, options);
+      const outcome = await runStep(step, ordered.slice(index + 1), deps, deviceId, ctx, options);
       record(outcome);
       if (outcome.status === 'failed') stoppedBy = `"${STEP_NAMES[step]}" did not succeed`;
     } catch (error) {
