@@ -9,10 +9,6 @@ import type { FirmwareBackups, FirmwareDevices, FirmwareDfu, FlashSession } from
 import { planFlash, type ExecutableStep, type PlannedFlash } from './flash-plan';
 import { inspectFiles, toInspectResult, type FirmwareFile } from './inspect';
 import { confirmModules } from './confirm-modules';
-import { orderModules } from './module-order';
-import { parseModule } from './module-parser';
-import { platformName } from './flash-slots';
-import { describeModule, hex } from './module-format';
 
 export interface FirmwareServiceDeps {
   dfu: FirmwareDfu;
@@ -88,22 +84,14 @@ export class FirmwareService {
     const summary = await this.deps.backups.get(backupId);
     if (summary.kind !== 'firmware') throw new RescueError('INVALID_INPUT', `Backup ${backupId} holds ${summary.kind}, not firmware.`, 'Restore it from the keys page instead.');
     const layout = await readLayout(this.deps.backups, backupId);
-    const device = await this.deps.devices.find(summary.deviceId);
-    if (device.platformId !== summary.platformId) {
-      throw new RescueError('WRONG_PLATFORM', `Backup ${backupId} is from a ${platformName(summary.platformId)}; this device is a ${platformName(device.platformId)}.`, 'Restore it to the device it was taken from.');
-    }
-    const restorable = layout.entries.filter((e) => e.restorable);
-    const images = await Promise.all(restorable.map(async (e) => ({ entry: e, parsed: parseModule(e.name, await this.deps.backups.read(backupId, e.name)) })));
-    for (const { entry, parsed } of images) {
-      if (!parsed.info.crcOk || parsed.info.startAddress !== entry.address) {
-        throw new RescueError('BACKUP_CORRUPT', `${entry.name} in backup ${backupId} is damaged.`, 'Choose another backup.');
-      }
-    }
-    const steps: ExecutableStep[] = orderModules(images.map((i) => i.parsed)).map((m) => ({
-      image: m.image,
-      step: { fileName: m.info.fileName, label: `${describeModule(m.info.function, m.info.index)} → ${hex(m.info.startAddress)}`, module: m.info, alt: 0, address: m.info.startAddress, length: m.image.length, route: 'dfu' },
-    }));
-    if (steps.length === 0) return { backupId, restored: [] };
+    const files = await Promise.all(
+      layout.entries.filter((e) => e.restorable).map(async (e) => ({ fileName: e.name, data: await this.deps.backups.read(backupId, e.name) })),
+    );
+    if (files.length === 0) return { backupId, restored: [] };
+    // The same checks as any flash: the right platform, intact images, dependencies the device still meets.
+    const { planned } = await this.prepare(summary.deviceId, files, ctx.signal);
+    if (planned.plan.problems.length > 0) throw refusal(planned.plan.problems);
+    const steps = planned.steps;
     await this.inSession(summary.deviceId, ctx, async (session, track) => {
       track.backupId = backupId;
       await this.writeSteps(session, steps, ctx, track);
