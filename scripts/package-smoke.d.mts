@@ -11,4 +11,8 @@ export interface PackageSmokeResult {
   builderOutput: string;
 }
 
-export function runPackageSmoke(options?: { keep?: boolean; editConfig?: (text: string) => string }): Promise<PackageSmokeResult>;
+export function runPackageSmoke(options?: {
+  keep?: boolean;
+  editConfig?: (text: string) => string;
+  standInMain?: string;
+}): Promise<PackageSmokeResult>;

@@ -10,7 +10,7 @@
 //   node scripts/package-smoke.mjs [--keep]    exit code 0 when every check passes
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +44,11 @@ function stubElectronDist(dir) {
   writeFileSync(join(dir, 'LICENSE'), 'stub\n');
 }
 
-function standInDist(dir) {
+const STAND_IN_MAIN = "'use strict';\n// stand-in main process for the packaging smoke\n";
+
+function standInDist(dir, mainSource) {
   const files = {
-    'dist/electron/main/main.js': "'use strict';\n// stand-in main process for the packaging smoke\n",
+    'dist/electron/main/main.js': mainSource,
     'dist/electron/preload/preload.js': "'use strict';\n",
     'dist/renderer/index.html': '<!doctype html><title>Particle Rescue</title>\n',
   };
@@ -69,17 +71,17 @@ function copyNodeModules(dir) {
 }
 
 /** A copy of what electron-builder reads from the project, so the checkout is never written to. */
-function stageProject(dir) {
+function stageProject(dir, standInMain) {
   for (const path of ['package.json', 'package-lock.json', 'electron-builder.yml', 'resources', 'scripts/after-pack.cjs', 'electron/main/fuses.ts']) {
     cpSync(join(ROOT, path), join(dir, path), { recursive: true });
   }
   copyNodeModules(dir);
   const builtMain = join(ROOT, require(join(ROOT, 'package.json')).main);
-  if (existsSync(builtMain)) {
+  if (standInMain === undefined && existsSync(builtMain)) {
     cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
     return 'built';
   }
-  standInDist(dir);
+  standInDist(dir, standInMain ?? STAND_IN_MAIN);
   return 'stand-in';
 }
 
@@ -119,19 +121,44 @@ function runBuilder(projectDir, electronDist, outputDir) {
   });
 }
 
-/** Files inside app.asar (not unpacked) whose name ends in .node: each one would fail to load. */
-function packedNativeFiles(asarPath) {
+/** Every file in the archive's header, by path, with whether it was unpacked beside the archive. */
+function asarEntries(asarPath) {
   const { getRawHeader } = require('@electron/asar');
-  const found = [];
+  const entries = new Map();
   const walk = (node, prefix) => {
     for (const [name, entry] of Object.entries(node.files ?? {})) {
-      const path = `${prefix}${name}`;
-      if (entry.files) walk(entry, `${path}/`);
-      else if (name.endsWith('.node') && !entry.unpacked) found.push(path);
+      if (entry.files) walk(entry, `${prefix}${name}/`);
+      else entries.set(`${prefix}${name}`, { unpacked: entry.unpacked === true });
     }
   };
   walk(getRawHeader(asarPath).header, '');
-  return found;
+  return entries;
+}
+
+/** Native add-ons left inside app.asar: the operating system cannot load those. */
+function packedNativeFiles(entries) {
+  return [...entries].filter(([path, entry]) => path.endsWith('.node') && !entry.unpacked).map(([path]) => path);
+}
+
+/**
+ * The main-process bundles keep their npm packages external (build-main.mjs), so every package they
+ * require must be inside the archive: one that is only a devDependency would crash the installed app
+ * at start, which no test that runs from the checkout notices.
+ */
+function missingRuntimePackages(asarPath, entries) {
+  const { extractFile } = require('@electron/asar');
+  const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+  const missing = [];
+  for (const bundle of [...entries.keys()].filter((path) => /^dist\/electron\/.*\.js$/.test(path))) {
+    const source = extractFile(asarPath, bundle).toString('utf8');
+    for (const [, specifier] of source.matchAll(/\brequire\(["']([^"'./][^"']*)["']\)/g)) {
+      if (builtins.has(specifier) || specifier === 'electron') continue;
+      const parts = specifier.split('/');
+      const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      if (!entries.has(`node_modules/${name}/package.json`)) missing.push(`${bundle} requires ${name}, which is not in app.asar`);
+    }
+  }
+  return [...new Set(missing)];
 }
 
 async function fuseViolations(binary) {
@@ -150,7 +177,9 @@ async function inspect(appDir) {
       failures.push(`resources/app.asar.unpacked/node_modules/${name} is missing`);
     }
   }
-  for (const path of packedNativeFiles(asar)) failures.push(`native add-on packed inside app.asar: ${path}`);
+  const entries = asarEntries(asar);
+  for (const path of packedNativeFiles(entries)) failures.push(`native add-on packed inside app.asar: ${path}`);
+  failures.push(...missingRuntimePackages(asar, entries));
   const rule = join(resources, 'udev', '50-particle.rules');
   if (!existsSync(rule)) failures.push('resources/udev/50-particle.rules is missing');
   else if (!readFileSync(rule).equals(readFileSync(join(ROOT, 'resources/linux/50-particle.rules')))) {
@@ -164,17 +193,18 @@ async function inspect(appDir) {
 
 /**
  * Runs the whole smoke. Returns what it found; `workDir` stays on disk only with `keep`, so a
- * failure can be looked at. `editConfig` rewrites the staged electron-builder.yml, which lets a test
- * prove that a broken configuration is caught.
+ * failure can be looked at. `editConfig` rewrites the staged electron-builder.yml and `standInMain`
+ * packages a stand-in dist/ with this main.js even when dist/ is built, which lets a test prove that
+ * a broken configuration or bundle is caught.
  */
-export async function runPackageSmoke({ keep = false, editConfig = (text) => text } = {}) {
+export async function runPackageSmoke({ keep = false, editConfig = (text) => text, standInMain } = {}) {
   const workDir = mkdtempSync(join(tmpdir(), 'particle-rescue-smoke-'));
   try {
     const electronDist = join(workDir, 'electron-dist');
     const projectDir = join(workDir, 'project');
     const outputDir = join(workDir, 'release');
     stubElectronDist(electronDist);
-    const dist = stageProject(projectDir);
+    const dist = stageProject(projectDir, standInMain);
     const configPath = join(projectDir, 'electron-builder.yml');
     writeFileSync(configPath, editConfig(readFileSync(configPath, 'utf8')));
     const started = Date.now();

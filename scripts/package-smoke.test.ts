@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { runPackageSmoke as smoke } from './package-smoke.mjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type PackageSmokeResult, runPackageSmoke as smoke } from './package-smoke.mjs';
 
 const SMOKE_TIMEOUT = 240_000;
 
@@ -22,27 +22,27 @@ describe('packaging smoke (electron-builder --dir against a stub Electron, offli
     SMOKE_TIMEOUT,
   );
 
-  it(
-    'fails when native add-ons would be packed inside app.asar',
-    async () => {
-      const result = await smoke({
+  describe('with a broken configuration and bundle (one packaging run for all three faults)', () => {
+    let broken: PackageSmokeResult;
+    beforeAll(async () => {
+      broken = await smoke({
         // smartUnpack off too, or electron-builder would rescue the .node files on its own.
         editConfig: (text) =>
-          replaceList(text, 'asarUnpack', 'asarUnpack: []\n').replace(/^asar: true$/m, 'asar:\n  smartUnpack: false'),
+          replaceList(text, 'asarUnpack', 'asarUnpack: []\n')
+            .replace(/^asar: true$/m, 'asar:\n  smartUnpack: false')
+            .replace(/^afterPack: .*$/m, ''),
+        standInMain: "require('zod');\nrequire('node:fs');\nrequire('vitest');\n",
       });
-      expect(result.ok).toBe(false);
-      expect(result.failures).toContain('resources/app.asar.unpacked/node_modules/usb is missing');
-      expect(result.failures.some((f) => /^native add-on packed inside app\.asar: .*\.node$/.test(f))).toBe(true);
-    },
-    SMOKE_TIMEOUT,
-  );
+      expect(broken.ok).toBe(false);
+    }, SMOKE_TIMEOUT);
 
-  it(
-    'fails when the afterPack hook does not flip the fuses',
-    async () => {
-      const result = await smoke({ editConfig: (text) => text.replace(/^afterPack: .*$/m, '') });
-      expect(result.ok).toBe(false);
-      expect(result.failures).toEqual(
+    it('fails when native add-ons would be packed inside app.asar', () => {
+      expect(broken.failures).toContain('resources/app.asar.unpacked/node_modules/usb is missing');
+      expect(broken.failures.some((f) => /^native add-on packed inside app\.asar: .*\.node$/.test(f))).toBe(true);
+    });
+
+    it('fails when the afterPack hook does not flip the fuses', () => {
+      expect(broken.failures).toEqual(
         expect.arrayContaining([
           'fuse: RunAsNode must be off but is on',
           'fuse: EnableNodeOptionsEnvironmentVariable must be off but is on',
@@ -51,7 +51,12 @@ describe('packaging smoke (electron-builder --dir against a stub Electron, offli
           'fuse: EnableEmbeddedAsarIntegrityValidation must be on but is off',
         ]),
       );
-    },
-    SMOKE_TIMEOUT,
-  );
+    });
+
+    it('fails when the main process requires a package that is not shipped', () => {
+      expect(broken.dist).toBe('stand-in');
+      expect(broken.failures).toContain('dist/electron/main/main.js requires vitest, which is not in app.asar');
+      expect(broken.failures.filter((f) => f.includes('requires'))).toHaveLength(1);
+    });
+  });
 });
