@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,21 @@ describe('FirmwareService.flash', () => {
     expect(restored.restored).toEqual([{ name: 'user-firmware-on-the-device-80a0000.bin', address: 0x080a0000, length: USER_A.length }]);
     expect(device.get(0x080a0000, USER_A.length)).toEqual(USER_A);
     expect(device.modules().find((m) => m.function === 'userPart')?.valid).toBe(true);
+  });
+
+  it('refuses to restore a tampered backup and leaves the device alone', async () => {
+    const device = healthy();
+    const { service, backups } = setup(device);
+    const result = await service.flash(device.deviceId, [{ fileName: 'app-b.bin', data: USER_B }], context());
+    const file = join(dir, device.deviceId, result.backupId!, 'user-firmware-on-the-device-80a0000.bin');
+    const tampered = new Uint8Array(readFileSync(file));
+    tampered[10] ^= 1;
+    writeFileSync(file, tampered);
+    device.calls.length = 0;
+    await expect(service.restoreFirmware(result.backupId!, context())).rejects.toMatchObject({ code: 'BACKUP_CORRUPT' });
+    expect(device.calls).toEqual([]);
+    expect(device.get(0x080a0000, USER_B.length)).toEqual(USER_B);
+    expect((await backups.verify(result.backupId!)).ok).toBe(false);
   });
 
   it('repairs damaged system firmware with a valid system part set, in dependency order', async () => {
