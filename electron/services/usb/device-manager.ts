@@ -110,8 +110,8 @@ export class DeviceManager {
           { deviceId, usbMode },
         );
       }
-      await this.nextChange(POLL_MS, options.signal);
-      waited += POLL_MS;
+      // Only the poll interval counts: a burst of unrelated hotplug events must not shorten the wait.
+      if ((await this.nextChange(POLL_MS, options.signal)) === 'timer') waited += POLL_MS;
     }
   }
 
@@ -197,7 +197,8 @@ export class DeviceManager {
    */
   private async probe(device: AttachedDevice): Promise<Probe> {
     const cached = this.probes.get(device.usb);
-    if (cached && (this.busy.has(device.deviceId) || cached.mode === 'unknown')) return cached;
+    // A device busy with an operation is not disturbed by listing; its last known state stands.
+    if (cached && this.busy.has(device.deviceId)) return cached;
     if (!platformById(device.platformId)) return { mode: 'unknown', deviceOsVersion: null };
     const control = this.control(device);
     const opts = { timeoutMs: this.deps.probeTimeoutMs ?? 3000 };
@@ -237,17 +238,23 @@ export class DeviceManager {
   }
 
   /** Resolves on the next attach/detach, or after `ms` of (injectable) sleep, whichever comes first. */
-  private nextChange(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  private nextChange(ms: number, signal?: AbortSignal): Promise<'event' | 'timer'> {
+    return new Promise((resolve, reject) => {
       const wake = (): void => {
         this.waiters.delete(wake);
-        resolve();
+        resolve('event');
       };
       this.waiters.add(wake);
-      this.sleep(ms, signal).then(wake, (error: unknown) => {
-        this.waiters.delete(wake);
-        reject(error);
-      });
+      this.sleep(ms, signal).then(
+        () => {
+          this.waiters.delete(wake);
+          resolve('timer');
+        },
+        (error: unknown) => {
+          this.waiters.delete(wake);
+          reject(error);
+        },
+      );
     });
   }
 }

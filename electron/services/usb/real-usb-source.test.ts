@@ -93,6 +93,19 @@ describe('RealUsbSource', () => {
     expect(await source.list()).toEqual([]);
     expect(source.problem()?.code).toBe('USB_UNAVAILABLE');
   });
+
+  it('never attaches hotplug listeners when enumeration fails', async () => {
+    const listeners: string[] = [];
+    const source = new RealUsbSource({
+      platform: 'linux',
+      hasUsbSubsystem: () => true,
+      loadWebUsb: async () => ({ getDevices: () => Promise.reject(new Error('LIBUSB_ERROR_OTHER')), addEventListener: (type) => void listeners.push(type) }),
+    });
+    source.onChange(() => undefined);
+    expect(await source.list()).toEqual([]);
+    expect(listeners).toEqual([]);
+    expect(source.problem()?.code).toBe('USB_UNAVAILABLE');
+  });
 });
 
 describe('CompositeUsbSource', () => {

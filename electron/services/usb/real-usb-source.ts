@@ -95,8 +95,14 @@ export class RealUsbSource implements UsbSource {
   private init(): Promise<WebUsbLike | null> {
     if (this.currentProblem?.code === 'USB_UNAVAILABLE') return Promise.resolve(null);
     this.webusb ??= this.loadWebUsb().then(
-      (webusb) => {
-        // Listeners only once the bus is known to exist: on a machine without one they crash Node.
+      async (webusb) => {
+        // Listeners only once enumeration has worked: on a machine without a usable bus they crash Node.
+        try {
+          await webusb.getDevices();
+        } catch (error) {
+          this.noteFailure(error, null);
+          return null;
+        }
         webusb.addEventListener('connect', (event) => this.emit('attach', event.device));
         webusb.addEventListener('disconnect', (event) => this.emit('detach', event.device));
         return webusb;
