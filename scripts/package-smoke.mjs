@@ -151,7 +151,7 @@ function missingRuntimePackages(asarPath, entries) {
   const missing = [];
   for (const bundle of [...entries.keys()].filter((path) => /^dist\/electron\/.*\.js$/.test(path))) {
     const source = extractFile(asarPath, bundle).toString('utf8');
-    for (const [, specifier] of source.matchAll(/\brequire\(["']([^"'./][^"']*)["']\)/g)) {
+    for (const [, specifier] of source.matchAll(/\b(?:require|import)\(["']([^"'./][^"']*)["']\)/g)) {
       if (builtins.has(specifier) || specifier === 'electron') continue;
       const parts = specifier.split('/');
       const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];

@@ -31,7 +31,7 @@ describe('packaging smoke (electron-builder --dir against a stub Electron, offli
           replaceList(text, 'asarUnpack', 'asarUnpack: []\n')
             .replace(/^asar: true$/m, 'asar:\n  smartUnpack: false')
             .replace(/^afterPack: .*$/m, ''),
-        standInMain: "require('zod');\nrequire('node:fs');\nrequire('vitest');\n",
+        standInMain: "require('zod');\nrequire('node:fs');\nvoid import('usb');\nvoid import('vitest');\n",
       });
       expect(broken.ok).toBe(false);
     }, SMOKE_TIMEOUT);
