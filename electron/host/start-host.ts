@@ -65,7 +65,11 @@ async function main(): Promise<void> {
     `Open: ${host.url}`,
     `Access token is new for this run (restart = new token). Listening on 127.0.0.1 only.`,
     `Mode: ${readOnly ? 'READ-ONLY (diagnose and back up, no writes)' : 'read/write'}; data: ${services.config.dataDir}`,
-    usb.available ? 'USB: hardware available' : `USB: ${usb.problem?.message ?? 'unavailable'} — the virtual device lab is available.`,
+    !services.config.hardware
+      ? 'USB: hardware not used (--no-hardware); virtual devices of the lab only.'
+      : usb.available
+        ? 'USB: hardware available; the virtual device lab too.'
+        : `USB: ${usb.problem?.message ?? 'unavailable'} — the virtual device lab is available.`,
   ];
   console.log(lines.join('\n'));
   if (args.flags.open) openBrowser(host.url);

@@ -92,7 +92,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     cloud: deviceClouds,
     firmware,
     reports,
-    lab: { led: (deviceId) => lab.get(deviceId)!.led() },
+    lab,
     opLog,
   });
   const serial = new SerialService({ opLog, bus, locators: [serialAccess] });
