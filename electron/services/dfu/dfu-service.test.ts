@@ -149,6 +149,10 @@ describe('DfuSession on the device lab', () => {
       await session.verify(1, 1762, slot);
       expect(Buffer.from(device.dctBytes().subarray(1762, 1794)).equals(Buffer.from(slot))).toBe(true);
       await session.write(0, 0x080c0000, pattern(10_000, 9), { erase: true });
+      // Two callers at once are queued on the one interface, not interleaved.
+      const [ota, dctAgain] = await Promise.all([session.read(0, 0x080c0000, 10_000), session.read(1, 1762, 32)]);
+      expect(Buffer.from(ota).equals(Buffer.from(pattern(10_000, 9)))).toBe(true);
+      expect(Buffer.from(dctAgain).equals(Buffer.from(slot))).toBe(true);
       expect((await dfu.openSession(device.deviceId, ctx)) === session).toBe(true);
       await dfu.leave(device.deviceId, ctx);
     });
@@ -181,6 +185,8 @@ describe('DfuSession on the device lab', () => {
       expect(session.isProtected).toBe(true);
       await expect(session.read(1, 0, 64)).rejects.toMatchObject({ code: 'DEVICE_PROTECTED' });
       await expect(session.write(0, 0x08600000, new Uint8Array(64), { erase: true })).rejects.toMatchObject({ code: 'DEVICE_PROTECTED' });
+      const back = await dfu.leave(device.deviceId, ctx);
+      expect(back.usbMode).toBe('normal');
     });
   });
 

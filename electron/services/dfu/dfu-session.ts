@@ -70,6 +70,7 @@ export class DfuSession {
   private functional: DfuFunctional | null = null;
   private protectedFlag = false;
   private state: 'open' | 'left' | 'closed' = 'open';
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly device: AttachedDevice,
@@ -130,11 +131,15 @@ export class DfuSession {
     return layout;
   }
 
-  async read(alt: number, address: number, length: number, onProgress?: DfuProgressCallback, signal?: AbortSignal): Promise<Uint8Array> {
-    return this.readAs('upload', alt, address, length, onProgress, signal);
+  read(alt: number, address: number, length: number, onProgress?: DfuProgressCallback, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.exclusive(() => this.readAs('upload', alt, address, length, onProgress, signal));
   }
 
-  async write(alt: number, address: number, input: Uint8Array, options: DfuWriteOptions): Promise<void> {
+  write(alt: number, address: number, input: Uint8Array, options: DfuWriteOptions): Promise<void> {
+    return this.exclusive(() => this.writeNow(alt, address, input, options));
+  }
+
+  private async writeNow(alt: number, address: number, input: Uint8Array, options: DfuWriteOptions): Promise<void> {
     this.assertUsable();
     // A private copy: Node Buffers are views into shared pools, and chunks must be standalone.
     const data = new Uint8Array(input);
@@ -163,7 +168,7 @@ export class DfuSession {
   }
 
   async verify(alt: number, address: number, data: Uint8Array, onProgress?: DfuProgressCallback, signal?: AbortSignal): Promise<void> {
-    const actual = await this.readAs('verify', alt, address, data.length, onProgress, signal);
+    const actual = await this.exclusive(() => this.readAs('verify', alt, address, data.length, onProgress, signal));
     const at = actual.findIndex((byte, i) => byte !== data[i]);
     if (at >= 0) {
       throw new RescueError(
@@ -176,8 +181,13 @@ export class DfuSession {
   }
 
   /** Manifest: zero-length DNLOAD; the device then resets into its firmware and leaves USB. */
-  async leave(signal?: AbortSignal): Promise<void> {
-    this.assertUsable();
+  leave(signal?: AbortSignal): Promise<void> {
+    return this.exclusive(() => this.leaveNow(signal));
+  }
+
+  private async leaveNow(signal?: AbortSignal): Promise<void> {
+    // Leaving is allowed on a protected device: it only restarts it.
+    this.assertOpen();
     const ctx: StepContext = { phase: 'leave', alt: this.currentAlt, address: 0, length: 0, bytesDone: 0 };
     try {
       await this.guard(ctx, signal, async () => {
@@ -451,7 +461,19 @@ export class DfuSession {
     this.currentAlt = alt;
   }
 
+  /** Steps on one DFU interface never interleave: the device has a single state machine. */
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   private assertUsable(): void {
+    this.assertOpen();
+    this.assertNotProtected();
+  }
+
+  private assertOpen(): void {
     if (this.state !== 'open') {
       throw new RescueError(
         'DEVICE_GONE',
@@ -459,6 +481,9 @@ export class DfuSession {
         'Put the device into DFU mode again; the app opens a new session.',
       );
     }
+  }
+
+  private assertNotProtected(): void {
     if (this.protectedFlag) {
       throw new RescueError(
         'DEVICE_PROTECTED',
