@@ -1,48 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiagnosisSchema, type Diagnosis, type PlanStep, type WizardStepId } from '../../../shared/contract/diagnosis';
 import type { VirtualParticleDevice } from '../../lab';
-import { labPlatform } from '../../lab/platforms/lab-platforms';
-import { RELEASES, releaseModules } from '../../lab/scenarios/firmware-sets';
-import { FirmwareService } from '../firmware/firmware-service';
-import { startLabRig, type LabRig } from '../keys/testing/lab-rig';
-import { ReportService } from '../reports/report-service';
-import { DiagnosisService } from './diagnosis-service';
+import { photonSystemParts, startDiagnosisRig, type DiagnosisRig } from './testing/diagnosis-rig';
 
-let rig: LabRig;
-let reports: ReportService;
-let service: DiagnosisService;
+let rig: DiagnosisRig;
 
 beforeEach(async () => {
-  rig = await startLabRig();
-  reports = new ReportService({ dataDir: rig.dataDir });
-  const firmware = new FirmwareService({ dfu: rig.dfu, devices: rig.devices, backups: rig.backups, opLog: rig.opLog });
-  service = new DiagnosisService({
-    devices: rig.devices,
-    dfu: rig.dfu,
-    keys: rig.keys,
-    cloud: rig.cloudService,
-    firmware,
-    reports,
-    lab: rig.lab,
-    opLog: rig.opLog,
-  });
+  rig = await startDiagnosisRig();
 });
 
 afterEach(async () => {
-  reports.dispose();
   await rig.close();
 });
 
-/** Attach and wait until the device has settled: online, showing a cloud error, or in a mode of its own. */
-async function attach(scenario: string): Promise<VirtualParticleDevice> {
-  const device = await rig.lab.attach(scenario, { timing: 'fast' });
-  const settled = (): boolean => device.cloudOnline || device.led().patternId.includes('burst') || !['normal'].includes(device.mode);
-  for (let i = 0; i < 500 && !settled(); i++) await new Promise((r) => setTimeout(r, 10));
-  return device;
-}
+const attach = (scenario: string): Promise<VirtualParticleDevice> => rig.attach(scenario);
 
 function diagnose(device: VirtualParticleDevice): Promise<Diagnosis> {
-  return rig.operations.run('diagnose', device.deviceId, (ctx) => service.run(device.deviceId, { readDct: true }, ctx));
+  return rig.operations.run('diagnose', device.deviceId, (ctx) => rig.diagnosis.run(device.deviceId, { readDct: true }, ctx));
 }
 
 const step = (plan: PlanStep[], id: WizardStepId): PlanStep => plan.find((p) => p.step === id)!;
@@ -91,10 +65,10 @@ describe('rescue in the device lab', () => {
     const device = await attach('photon-seed');
     const diagnosis = await diagnose(device);
     const { reportId } = await rig.operations.run('rescue', device.deviceId, (ctx) =>
-      service.rescue(device.deviceId, running(diagnosis.plan), ctx, { verifyTimeoutMs: 30_000 }),
+      rig.diagnosis.rescue(device.deviceId, running(diagnosis.plan), ctx, { verifyTimeoutMs: 30_000 }),
     );
     expect(device.led().patternId).toBe('breathing-cyan');
-    const report = await reports.get(reportId);
+    const report = await rig.reports.get(reportId);
     expect(report.outcome).toBe('rescued');
     expect(report.steps.map((s) => [s.name, s.status])).toEqual([
       ['Diagnose', 'succeeded'],
@@ -109,16 +83,11 @@ describe('rescue in the device lab', () => {
   it('photon-bad-system gets Device OS back first, then its keys are checked, and it connects', async () => {
     const device = await attach('photon-bad-system');
     const diagnosis = await diagnose(device);
-    const modules = releaseModules(labPlatform(6), RELEASES['2.3.1'], 7);
-    const at = (address: number) => modules.find((m) => m.address === address)!.image;
-    const os = [
-      { fileName: 'system-part1.bin', data: at(0x08020000) },
-      { fileName: 'system-part2.bin', data: at(0x08060000) },
-    ];
+    const os = photonSystemParts();
     const { reportId } = await rig.operations.run('rescue', device.deviceId, (ctx) =>
-      service.rescue(device.deviceId, running(diagnosis.plan), ctx, { firmware: { os }, verifyTimeoutMs: 30_000 }),
+      rig.diagnosis.rescue(device.deviceId, running(diagnosis.plan), ctx, { firmware: { os }, verifyTimeoutMs: 30_000 }),
     );
-    const report = await reports.get(reportId);
+    const report = await rig.reports.get(reportId);
     expect(report.steps.map((s) => [s.name, s.status])).toEqual([
       ['Diagnose', 'succeeded'],
       ['Reinstall Device OS', 'succeeded'],
@@ -130,7 +99,7 @@ describe('rescue in the device lab', () => {
 
   it('verify reports the measured cloud status and the virtual LED', async () => {
     const device = await attach('photon-healthy');
-    const result = await rig.operations.run('verify', device.deviceId, (ctx) => service.verify(device.deviceId, { timeoutMs: 10_000 }, ctx));
+    const result = await rig.operations.run('verify', device.deviceId, (ctx) => rig.diagnosis.verify(device.deviceId, { timeoutMs: 10_000 }, ctx));
     expect(result).toMatchObject({ cloudStatus: 'connected', onlineInCloud: true });
     expect(result.led?.patternId).toBe('breathing-cyan');
   });
