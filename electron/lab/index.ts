@@ -1,5 +1,6 @@
 export { DeviceLab, type DeviceLabOptions, type AttachOptions } from './device-lab';
-export { VirtualParticleDevice, type VirtualDeviceOptions } from './device/virtual-particle-device';
+export { VirtualParticleDevice } from './device/virtual-particle-device';
+export type { VirtualDeviceOptions } from './device/device-parts';
 export type { DeviceImage } from './device/device-hardware';
 export type { VirtualCloudLike, HandshakeResult } from './cloud-link';
 export type { ScenarioInfo } from './scenario-info';

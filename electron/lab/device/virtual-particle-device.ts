@@ -1,35 +1,22 @@
 import { EventEmitter } from 'node:events';
-import { DCT_SIZE, KEY_SLOTS } from '../../../shared/domain/dct-layout';
+import { DCT_SIZE } from '../../../shared/domain/dct-layout';
 import type { LedState } from '../../../shared/domain/led';
 import { type BootRequest, type VirtualMode, decideBoot } from '../boot/boot-decision';
-import { type CloudOutcome, attemptCloudConnection } from '../boot/cloud-session';
+import type { CloudOutcome } from '../boot/cloud-session';
 import { type LedPatternId, ledState } from '../boot/led-catalogue';
 import type { ModuleStatus } from '../boot/module-scan';
-import type { VirtualCloudLike } from '../cloud-link';
-import { ControlServer } from '../control/control-server';
-import { type ControlTarget, DeviceRequests } from '../control/device-requests';
-import { dfuControlHandler } from '../dfu/dfu-handler';
-import { DfuseStateMachine } from '../dfu/dfuse-state-machine';
-import { FaultInjector, type TransferAction } from '../faults/fault-injector';
-import type { FaultPlan } from '../faults/fault-plan';
+import type { ControlTarget } from '../control/device-requests';
+import type { DfuseStateMachine } from '../dfu/dfuse-state-machine';
+import { FaultInjector } from '../faults/fault-injector';
 import { type LabPlatform, labPlatform } from '../platforms/lab-platforms';
 import { DeviceLog } from '../serial/device-log';
-import { handleConsoleInput } from '../serial/listening-console';
 import type { SerialLink } from '../serial/pty-pair';
-import { dfuFace, normalFace } from '../usb/faces';
-import { type TransferGate, VirtualUsbDevice } from '../usb/virtual-usb-device';
-import type { Sleep, TimingProfile } from '../util/timing';
-import { DeviceHardware, type DeviceImage } from './device-hardware';
-
-export interface VirtualDeviceOptions {
-  scenario: string;
-  image: DeviceImage;
-  timing: TimingProfile;
-  sleep: Sleep;
-  cloud?: VirtualCloudLike;
-  seed: number;
-  faults?: FaultPlan;
-}
+import type { TransferGate, VirtualUsbDevice } from '../usb/virtual-usb-device';
+import { CloudConnector } from './cloud-connector';
+import { DeviceHardware } from './device-hardware';
+import { deviceTransferGate } from './transfer-gate';
+import { createUsbFace } from './usb-face-factory';
+import { type DeviceParts, type VirtualDeviceOptions, knowsDeviceProtection } from './device-parts';
 
 /**
  * One virtual Particle device: flash + DCT that survive resets, a boot model that decides mode and
@@ -49,20 +36,17 @@ export class VirtualParticleDevice implements ControlTarget {
   mode: VirtualMode = 'off';
   /** How often the USB face re-appeared since attach (each DFU session adds at least one). */
   enumerations = 0;
-  cloudOnline = false;
-  cloudOutcome: CloudOutcome | null = null;
   bootReason = 'not powered';
   private readonly hw: DeviceHardware;
   private readonly log = new DeviceLog();
   private ledId: LedPatternId = 'off';
   private dfu: DfuseStateMachine | null = null;
   private serial: SerialLink | null = null;
+  private readonly cloud: CloudConnector;
+  private readonly parts: DeviceParts;
   private bootToken = 0;
-  private cloudToken = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
   private modeBeforeListening: VirtualMode = 'normal';
   private appeared = false;
-  private keygenCount = 0;
 
   constructor(
     readonly scenario: string,
@@ -76,14 +60,28 @@ export class VirtualParticleDevice implements ControlTarget {
     this.systemModuleVersion = opts.image.systemModuleVersion;
     this.hw = new DeviceHardware(this.platform, opts.image);
     this.faults = new FaultInjector(opts.faults, opts.seed);
+    this.parts = { platform: this.platform, deviceId: this.deviceId, hw: this.hw, image: opts.image, timing: opts.timing, sleep: opts.sleep, seed: opts.seed };
+    this.cloud = new CloudConnector({
+      ...this.parts,
+      cloud: opts.cloud,
+      log: this.log,
+      running: () => this.mode === 'normal' || this.mode === 'safe',
+      setLed: (id) => (this.ledId = id),
+      connectedLed: () => (this.mode === 'safe' ? 'breathing-magenta' : 'breathing-cyan'),
+    });
+  }
+
+  get cloudOnline(): boolean {
+    return this.cloud.online;
+  }
+
+  /** Result of the last handshake attempt (why the LED bursts). */
+  get cloudOutcome(): CloudOutcome | null {
+    return this.cloud.outcome;
   }
 
   get serialPath(): string | null {
     return this.serial && this.log.cdcUp ? this.serial.appPath : null;
-  }
-
-  get timing(): TimingProfile {
-    return this.opts.timing;
   }
 
   led(): LedState {
@@ -108,18 +106,7 @@ export class VirtualParticleDevice implements ControlTarget {
 
   attachSerial(link: SerialLink): void {
     this.serial = link;
-    this.log.attach(link);
-    link.onData((text) => handleConsoleInput({ ...this.consoleTarget() }, text));
-  }
-
-  private consoleTarget() {
-    return {
-      deviceId: this.deviceId,
-      systemVersion: this.systemVersion,
-      currentMode: () => this.mode,
-      stopListening: () => this.stopListening(),
-      print: (line: string) => this.log.raw(line),
-    };
+    this.log.attach(link, { deviceId: this.deviceId, systemVersion: this.systemVersion, currentMode: () => this.mode, stopListening: () => this.stopListening() });
   }
 
   /** Power on (first attach or after unplug). */
@@ -181,12 +168,11 @@ export class VirtualParticleDevice implements ControlTarget {
   }
 
   cloudStatus(): number {
-    if (this.cloudOnline) return 2;
-    return this.retryTimer || this.ledId === 'blinking-cyan' ? 1 : 0;
+    return this.cloud.status();
   }
 
   protectedState(): boolean | null {
-    return this.platform.supportsProtection && this.systemModuleVersion >= 6000 ? this.opts.image.deviceProtection : null;
+    return knowsDeviceProtection(this.platform, this.opts.image) ? this.opts.image.deviceProtection : null;
   }
 
   schedule(action: 'reset' | 'dfu' | 'safe'): void {
@@ -210,11 +196,11 @@ export class VirtualParticleDevice implements ControlTarget {
     if (this.platform.wifi && !this.hw.dct.wifiCredentials()) return;
     this.mode = this.modeBeforeListening;
     this.log.write('system', 'INFO', 'Leaving listening mode');
-    void this.connectLoop();
+    void this.cloud.connect();
   }
 
   cloudConnect(): void {
-    if ((this.mode === 'normal' || this.mode === 'safe') && !this.cloudOnline) void this.connectLoop();
+    if ((this.mode === 'normal' || this.mode === 'safe') && !this.cloudOnline) void this.cloud.connect();
   }
 
   cloudDisconnect(): void {
@@ -223,11 +209,7 @@ export class VirtualParticleDevice implements ControlTarget {
   }
 
   cancelConnection(): void {
-    this.cloudToken += 1;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    if (this.cloudOnline) this.opts.cloud?.setOnline(this.deviceId, false);
-    this.cloudOnline = false;
+    this.cloud.cancel();
   }
 
   // Boot and USB faces.
@@ -270,13 +252,16 @@ export class VirtualParticleDevice implements ControlTarget {
       this.ledId = 'off';
       return;
     }
-    if (decision.mode === 'dfu') {
-      this.ledId = 'blinking-yellow';
-      this.dfu = this.newDfuMachine();
-      const face = dfuFace(this.platform, this.deviceId, this.dfu.memories.map((m) => m.layoutString), this.protectionString());
-      this.usb = new VirtualUsbDevice(face, dfuControlHandler(this.dfu), this.gate());
-    } else {
-      this.usb = new VirtualUsbDevice(normalFace(this.platform, this.deviceId), new ControlServer(new DeviceRequests(this)), this.gate());
+    const face = createUsbFace(decision.mode === 'dfu' ? 'dfu' : 'normal', {
+      ...this.parts,
+      control: this,
+      gate: this.gate(),
+      reboot: (request) => void this.reboot(request),
+    });
+    this.usb = face.usb;
+    this.dfu = face.dfu;
+    if (decision.mode === 'dfu') this.ledId = 'blinking-yellow';
+    else {
       this.log.cdcUp = true;
       this.log.write('system', 'INFO', `Device OS ${this.systemVersion} (${this.platform.productName}), ${decision.reason}`);
     }
@@ -287,91 +272,21 @@ export class VirtualParticleDevice implements ControlTarget {
       this.ledId = 'blinking-blue';
       this.modeBeforeListening = 'normal';
       this.log.write('system', 'INFO', `Entering listening mode: ${decision.reason}`);
-    } else if (decision.connect && token === this.bootToken) void this.connectLoop();
-  }
-
-  private protectionString(): 'o' | 'p' | null {
-    if (this.protectedState() === null) return null;
-    return this.opts.image.deviceProtection ? 'p' : 'o';
-  }
-
-  private newDfuMachine(): DfuseStateMachine {
-    return new DfuseStateMachine({
-      platform: this.platform,
-      memories: this.hw.dfuMemories(this.opts.image.deviceProtection, this.opts.seed),
-      timing: this.opts.timing,
-      sleep: this.opts.sleep,
-      onLeave: () => void this.reboot(null),
-      onSafeMode: () => void this.reboot('safe'),
-      onDetach: () => void this.reboot('dfu'),
-    });
+    } else if (decision.connect && token === this.bootToken) void this.cloud.connect();
   }
 
   private gate(): TransferGate {
-    return {
-      beforeTransfer: async () => {
-        const latency = this.faults.latencyForTransfer();
-        if (latency > 0) await this.opts.sleep(latency);
-        return this.applyFault(this.faults.nextTransfer());
-      },
-      outWithoutDataStage: () => (this.mode !== 'dfu' && this.platform.outNeedsDataStage ? this.opts.timing.transferTimeoutMs : null),
+    return deviceTransferGate({
+      platform: this.platform,
+      faults: this.faults,
+      timing: this.opts.timing,
       sleep: this.opts.sleep,
-    };
-  }
-
-  private applyFault(action: TransferAction): 'proceed' | 'stall' | 'disconnect' {
-    switch (action.kind) {
-      case 'stall':
-        return 'stall';
-      case 'disconnect':
-        this.unplug();
-        return 'disconnect';
-      case 'dfu-status':
-        this.dfu?.injectError(action.status);
-        return 'proceed';
-      case 'brownout': {
-        const slot = KEY_SLOTS[this.platform.protocol][action.slot];
-        const kept = action.random.int(0, slot.length - 1);
-        this.hw.dct.write(slot.offset + kept, action.random.bytes(slot.length - kept));
-        this.log.write('system', 'WARN', 'Brown-out reset');
-        void this.reboot(null);
-        return 'disconnect';
-      }
-      default:
-        return 'proceed';
-    }
-  }
-
-  private async connectLoop(): Promise<void> {
-    const token = ++this.cloudToken;
-    const live = () => token === this.cloudToken && (this.mode === 'normal' || this.mode === 'safe');
-    this.ledId = 'blinking-green';
-    this.log.write('net.ifapi', 'INFO', this.platform.wifi ? 'Joining Wi-Fi network' : 'Registering on the cellular network');
-    await this.opts.sleep(this.opts.timing.networkJoinMs);
-    for (let attempt = 0; live(); attempt++) {
-      this.ledId = 'blinking-cyan';
-      const result = attemptCloudConnection({
-        deviceId: this.deviceId,
-        platformId: this.platformId,
-        protocol: this.platform.protocol,
-        majorVersion: Number(this.systemVersion.split('.')[0]),
-        dct: this.hw.dct,
-        cloud: this.opts.cloud,
-        keygenSeed: this.opts.seed + 7919 * ++this.keygenCount,
-      });
-      if (attempt < 3 || attempt % 20 === 0) for (const line of result.log) this.log.write(line.category, line.level, line.message);
-      this.cloudOutcome = result.outcome;
-      if (result.outcome === 'online') {
-        this.cloudOnline = true;
-        this.ledId = this.mode === 'safe' ? 'breathing-magenta' : 'breathing-cyan';
-        return;
-      }
-      this.ledId = result.led;
-      await new Promise<void>((resolve) => {
-        this.retryTimer = setTimeout(resolve, this.opts.timing.cloudRetryMs(attempt));
-        this.retryTimer.unref?.();
-      });
-      this.retryTimer = null;
-    }
+      dct: this.hw.dct,
+      log: this.log,
+      inDfu: () => this.mode === 'dfu',
+      dfuMachine: () => this.dfu,
+      unplug: () => this.unplug(),
+      powerCycle: () => void this.reboot(null),
+    });
   }
 }

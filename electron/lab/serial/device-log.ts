@@ -1,3 +1,4 @@
+import { type ConsoleTarget, handleConsoleInput } from './listening-console';
 import type { SerialLink } from './pty-pair';
 
 const MAX_LINES = 1000;
@@ -14,8 +15,10 @@ export class DeviceLog {
   /** Only while the CDC interface exists (normal, listening, safe mode). */
   cdcUp = false;
 
-  attach(link: SerialLink | null): void {
+  /** Log lines go to the port; keys typed on it reach the listening-mode console. */
+  attach(link: SerialLink, console: Omit<ConsoleTarget, 'print'>): void {
     this.link = link;
+    link.onData((text) => handleConsoleInput({ ...console, print: (line) => this.raw(line) }, text));
   }
 
   rebooted(): void {
