@@ -1,20 +1,11 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DeviceIdSchema } from '../../../shared/domain';
+import { QueuedUploadSchema } from '../../../shared/contract/cloud';
 import { readJsonFile, writeJsonAtomic } from './atomic-json';
 
-export const QueuedUploadFileSchema = z.object({
-  deviceId: DeviceIdSchema,
-  /** A public key: not secret, but still only in this 0600 file, never in a log. */
-  publicKeyPem: z.string(),
-  algorithm: z.enum(['rsa', 'ecc']),
-  productId: z.number().int().positive().optional(),
-  profileId: z.string(),
-  queuedAt: z.string(),
-  attempts: z.number().int().nonnegative(),
-  lastError: z.string().nullable(),
-});
+/** The queue entry on disk: what the UI sees plus the public key itself (not secret, kept 0600 anyway). */
+export const QueuedUploadFileSchema = QueuedUploadSchema.extend({ publicKeyPem: z.string() });
 export type QueuedUpload = z.infer<typeof QueuedUploadFileSchema>;
 
 const QueueFileSchema = z.object({ version: z.literal(1), items: z.array(QueuedUploadFileSchema) });
