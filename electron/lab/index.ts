@@ -20,6 +20,7 @@ export {
 } from './firmware-images';
 export { crc32 } from './util/crc32';
 export { SeededRandom } from './util/prng';
+export { measureLabRoundTrip, type LabTimings } from './lab-bench';
 export { FAST, REALISTIC, timingProfile, realSleep, type TimingProfile, type TimingName, type Sleep } from './util/timing';
 export { labPlatform, labPlatforms, type LabPlatform, type ModuleSlot } from './platforms/lab-platforms';
 export { SCENARIOS, scenarioDef, type ScenarioDef } from './scenarios/catalogue';

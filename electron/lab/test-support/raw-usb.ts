@@ -74,8 +74,14 @@ function parseReply(view: DataView): { status: number; id?: number; size?: numbe
   const flags = view.getUint32(0, true);
   const out: { status: number; id?: number; size?: number; result?: number } = { status: view.getUint16(4, true) };
   let at = 6;
-  if (flags & 2) (out.id = view.getUint16(at, true)), (at += 2);
-  if (flags & 4) (out.size = view.getUint32(at, true)), (at += 4);
+  if (flags & 2) {
+    out.id = view.getUint16(at, true);
+    at += 2;
+  }
+  if (flags & 4) {
+    out.size = view.getUint32(at, true);
+    at += 4;
+  }
   if (flags & 8) out.result = view.getInt32(at, true);
   return out;
 }
