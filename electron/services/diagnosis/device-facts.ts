@@ -3,7 +3,7 @@ import type { PlanFacts } from '../../../shared/domain/plan';
 import { RescueError } from '../../../shared/errors';
 import type { DeviceModuleInfo } from '../control/module-info';
 import { needsSystemReflash } from '../firmware/system-health';
-import type { DiagnosisControl } from './ports';
+import type { ControlRequestOptions, DiagnosisControl } from './ports';
 
 export type ControlFacts = Pick<PlanFacts, 'mode' | 'cloudStatus' | 'systemFirmwareValid' | 'userFirmwareValid'> & {
   deviceOsVersion: string | null;
@@ -16,8 +16,9 @@ async function ask<T>(what: string, question: () => Promise<T>, notes: Finding[]
   try {
     return await question();
   } catch (error) {
+    if (RescueError.is(error, 'CANCELLED')) throw error;
     const reason = error instanceof RescueError ? error.message : 'no answer';
-    notes.push({ id: `control-${what}`, source: 'control', severity: 'info', title: `Could not read the ${what}`, detail: reason });
+    notes.push({ id: `control-${what.toLowerCase().replace(/\s+/g, '-')}`, source: 'control', severity: 'info', title: `Could not read the ${what}`, detail: reason });
     return null;
   }
 }
@@ -33,12 +34,12 @@ function userFirmwareValid(modules: DeviceModuleInfo[]): boolean {
 }
 
 /** Everything a device in normal or listening mode tells over control requests; read-only. */
-export async function readControlFacts(control: DiagnosisControl, platformId: number): Promise<ControlFacts> {
+export async function readControlFacts(control: DiagnosisControl, platformId: number, options: ControlRequestOptions): Promise<ControlFacts> {
   const notes: Finding[] = [];
-  const mode = await ask('device mode', () => control.deviceMode(), notes);
-  const deviceOsVersion = await ask('Device OS version', () => control.systemVersion(), notes);
-  const cloud = await ask('cloud status', () => control.cloudStatus(), notes);
-  const modules = await ask('module list', () => control.moduleInfo(), notes);
+  const mode = await ask('device mode', () => control.deviceMode(options), notes);
+  const deviceOsVersion = await ask('Device OS version', () => control.systemVersion(options), notes);
+  const cloud = await ask('cloud status', () => control.cloudStatus(options), notes);
+  const modules = await ask('module list', () => control.moduleInfo(options), notes);
   if (deviceOsVersion) {
     notes.push({ id: 'device-os', source: 'control', severity: 'info', title: `Device OS ${deviceOsVersion}`, detail: 'The version the device reports.' });
   }

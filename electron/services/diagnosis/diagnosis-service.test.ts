@@ -41,6 +41,7 @@ interface Setup {
   repair?: RepairResult | RescueError;
   /** The device is off the bus for this many polls (re-enumerating after a reset). */
   goneForPolls?: number;
+  moduleInfoError?: RescueError;
 }
 
 function setup(s: Setup = {}) {
@@ -51,7 +52,10 @@ function setup(s: Setup = {}) {
     deviceMode: async () => s.mode ?? 'normal',
     systemVersion: async () => '2.3.1',
     cloudStatus: async () => (cloudSeq.length > 1 ? cloudSeq.shift()! : cloudSeq[0]),
-    moduleInfo: async () => s.modules ?? PHOTON_MODULES,
+    moduleInfo: async () => {
+      if (s.moduleInfoError) throw s.moduleInfoError;
+      return s.modules ?? PHOTON_MODULES;
+    },
   };
   const steps: ReportStepRecord[] = [];
   let clock = 0;
@@ -149,6 +153,15 @@ describe('DiagnosisService.run', () => {
     const diagnosis = await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: true }, ctx));
     expect(step(diagnosis.plan, 'repair-keys').action).toBe('manual');
     expect(step(diagnosis.plan, 'repair-keys').reason).toMatch(/Device Protection/);
+  });
+
+  it('turns a request the firmware lacks into a finding, but lets cancellation through', async () => {
+    const lacking = setup({ moduleInfoError: new RescueError('CONTROL_NOT_SUPPORTED', 'This Device OS does not answer request 90.', 'Update Device OS.') });
+    const diagnosis = await lacking.runner.run('diagnose', ID, (ctx) => lacking.service.run(ID, { readDct: false }, ctx));
+    expect(diagnosis.findings.find((f) => f.id === 'control-module-list')).toMatchObject({ severity: 'info', detail: 'This Device OS does not answer request 90.' });
+    expect(step(diagnosis.plan, 'reflash-os').reason).toMatch(/could not be checked/);
+    const cancelled = setup({ moduleInfoError: new RescueError('CANCELLED', 'The operation was cancelled.', 'Start it again.') });
+    await expect(cancelled.runner.run('diagnose', ID, (ctx) => cancelled.service.run(ID, { readDct: false }, ctx))).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
   it('stays in DFU mode when it found the device there, and explains a missing device', async () => {

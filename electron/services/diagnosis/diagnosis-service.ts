@@ -39,6 +39,8 @@ export interface DiagnosisServiceDeps {
 
 /** Poll interval for "is it online?", as particle-usb does (usb-control-protocol.md §9). */
 const VERIFY_POLL_MS = 500;
+/** A device that does not answer a control request in this time is treated as not able to tell. */
+const CONTROL_TIMEOUT_MS = 10_000;
 /** The cloud API is asked less often than the device: every fourth poll. */
 const CLOUD_POLL_EVERY = 4;
 
@@ -51,7 +53,7 @@ export class DiagnosisService {
   constructor(private readonly deps: DiagnosisServiceDeps) {
     this.controlFor =
       deps.controlFor ??
-      ((device) => deps.devices.control?.(device) ?? new ControlClient(device.usb, { platformId: device.platformId, timeoutMs: 10_000 }));
+      ((device) => deps.devices.control?.(device) ?? new ControlClient(device.usb, { platformId: device.platformId }));
     this.sleep = deps.sleep ?? realSleep;
     this.now = deps.now ?? Date.now;
   }
@@ -73,7 +75,10 @@ export class DiagnosisService {
     const extra: Finding[] = [];
     if (device.usbMode === 'normal') {
       ctx.progress({ phase: 'control', step: 'diagnose', message: 'Asking the device for its mode, Device OS, modules and cloud status…' });
-      const { notes, deviceOsVersion, modules, ...control } = await readControlFacts(this.controlFor(device), device.platformId);
+      const { notes, deviceOsVersion, modules, ...control } = await readControlFacts(this.controlFor(device), device.platformId, {
+        timeoutMs: CONTROL_TIMEOUT_MS,
+        signal: ctx.signal,
+      });
       Object.assign(facts, control);
       extra.push(...notes);
       ctx.log('control', 'info', `mode ${control.mode}, Device OS ${deviceOsVersion ?? 'unknown'}, cloud ${control.cloudStatus}, ${modules?.length ?? 0} modules`);
@@ -100,7 +105,7 @@ export class DiagnosisService {
     for (let poll = 0; ; poll++) {
       ctx.throwIfCancelled();
       device = await this.tryFind(deviceId);
-      cloudStatus = device?.usbMode === 'normal' ? toCloudStatus(await this.controlFor(device).cloudStatus().catch(() => null)) : 'unknown';
+      cloudStatus = device?.usbMode === 'normal' ? toCloudStatus(await this.cloudStatus(device, ctx.signal)) : 'unknown';
       if (loggedIn && (cloudStatus === 'connected' || poll % CLOUD_POLL_EVERY === 0)) onlineInCloud = await this.cloudOnline(deviceId);
       ctx.progress({ phase: 'verify', step: 'verify', message: describeWait(device, cloudStatus, onlineInCloud) });
       if (cloudStatus === 'connected' || (cloudStatus === 'unknown' && onlineInCloud === true)) break;
@@ -150,6 +155,16 @@ export class DiagnosisService {
   private virtualLed(device: AttachedDevice): LedState | null {
     if (!device.virtual) return null;
     return this.deps.lab?.get(device.deviceId)?.led() ?? null;
+  }
+
+  /** Null when the device cannot say (old Device OS, busy, resetting); cancellation still ends the wait. */
+  private async cloudStatus(device: AttachedDevice, signal: AbortSignal): Promise<Awaited<ReturnType<DiagnosisControl['cloudStatus']>> | null> {
+    try {
+      return await this.controlFor(device).cloudStatus({ timeoutMs: CONTROL_TIMEOUT_MS, signal });
+    } catch (error) {
+      if (RescueError.is(error, 'CANCELLED')) throw error;
+      return null;
+    }
   }
 
   private async cloudOnline(deviceId: string): Promise<boolean | null> {

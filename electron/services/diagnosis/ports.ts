@@ -58,10 +58,15 @@ export interface DiagnosisReportsPort {
   finish(deviceId: string, meta: { platformName: string; virtual: boolean }): RescueReport | Promise<RescueReport>;
 }
 
+export interface ControlRequestOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 /** The control requests diagnosis uses (ControlClient satisfies it). */
 export interface DiagnosisControl {
-  deviceMode(): Promise<'normal' | 'listening'>;
-  systemVersion(): Promise<string | null>;
-  cloudStatus(): Promise<'disconnected' | 'connecting' | 'connected' | 'disconnecting'>;
-  moduleInfo(): Promise<DeviceModuleInfo[]>;
+  deviceMode(options?: ControlRequestOptions): Promise<'normal' | 'listening'>;
+  systemVersion(options?: ControlRequestOptions): Promise<string | null>;
+  cloudStatus(options?: ControlRequestOptions): Promise<'disconnected' | 'connecting' | 'connected' | 'disconnecting'>;
+  moduleInfo(options?: ControlRequestOptions): Promise<DeviceModuleInfo[]>;
 }
