@@ -20,8 +20,11 @@ export async function attachVirtual(page: Page, scenario: string): Promise<Locat
  */
 export async function waitPressingButtons(page: Page, done: Locator, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // A failed operation shows its message + fix; stop there so the report names it.
+  const failed = page.locator('[role="alert"][data-code]');
   while (Date.now() < deadline) {
     if (await done.isVisible()) return;
+    if (await failed.first().isVisible()) throw new Error(`operation failed: ${await failed.first().innerText()}`);
     const press = page.getByTestId('press-buttons-virtual');
     if ((await press.isVisible()) && (await press.isEnabled())) await press.click();
     await page.waitForTimeout(250);
