@@ -25,3 +25,15 @@ describe('lab keys', () => {
     expect(publicSpkiFromPrivate('tcp', new Uint8Array(612).fill(0xff))).toBeNull();
   });
 });
+
+describe('what the firmware accepts as a device key', () => {
+  it('refuses an RSA-2048 key and a PKCS#8-wrapped RSA key for TCP, accepts PKCS#8 EC for UDP', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
+    expect(publicSpkiFromPrivate('tcp', rsa2048.privateKey)).toBeNull();
+    const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
+    expect(publicSpkiFromPrivate('tcp', rsa1024.privateKey)).toBeNull();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
+    expect(publicSpkiFromPrivate('udp', ec.privateKey)).toEqual(Uint8Array.from(ec.publicKey));
+  });
+});

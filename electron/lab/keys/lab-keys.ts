@@ -67,12 +67,26 @@ function ecPair(seed: number): LabKeyPair {
 
 /** What the firmware does on every key fetch: derive the public key from the stored private key. */
 export function publicSpkiFromPrivate(protocol: CloudProtocol, privateDer: Uint8Array): Uint8Array | null {
-  try {
-    const key = createPrivateKey({ key: Buffer.from(privateDer), format: 'der', type: protocol === 'tcp' ? 'pkcs1' : 'sec1' });
-    return Uint8Array.from(createPublicKey(key).export({ type: 'spki', format: 'der' }));
-  } catch {
-    return null;
+  // TCP: the Gen 2 handshake walks fixed positions of a PKCS#1 key, so only PKCS#1 RSA-1024 works.
+  // UDP: mbedTLS's generic parser takes SEC1 and PKCS#8 alike, but only P-256 keys.
+  if (protocol === 'tcp' && !looksLikePkcs1(privateDer)) return null;
+  const types = protocol === 'tcp' ? (['pkcs1'] as const) : (['sec1', 'pkcs8'] as const);
+  for (const type of types) {
+    try {
+      const key = createPrivateKey({ key: Buffer.from(privateDer), format: 'der', type });
+      const details = key.asymmetricKeyDetails;
+      if (protocol === 'tcp' ? details?.modulusLength !== 1024 || details.publicExponent !== 65537n : details?.namedCurve !== 'prime256v1') return null;
+      return Uint8Array.from(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+    } catch {
+      // try the next encoding
+    }
   }
+  return null;
+}
+
+/** SEQUENCE, INTEGER 0 (version), then directly the modulus INTEGER; PKCS#8 has an AlgorithmIdentifier there. */
+function looksLikePkcs1(der: Uint8Array): boolean {
+  return der[0] === 0x30 && der[1] === 0x82 && der[4] === 0x02 && der[5] === 0x01 && der[6] === 0x00 && der[7] === 0x02;
 }
 
 /**
