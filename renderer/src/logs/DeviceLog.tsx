@@ -116,7 +116,9 @@ export function DeviceLog({ deviceId }: { deviceId: string }) {
               <span className="log-time">{formatLogTime(line)}</span>
               <span className="log-level">{line.level}</span>
               <span className="log-category">{line.category}</span>
-              <span className="log-message">{line.message}</span>
+              <span className="log-message" title={line.message}>
+                {line.message}
+              </span>
             </div>
           );
         }}

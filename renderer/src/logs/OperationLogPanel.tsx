@@ -40,9 +40,9 @@ export function OperationLogPanel() {
           const e = entries[i];
           return (
             <div className={`log-line level-${e.level}`}>
-              <span className="log-time">{e.at.slice(11, 23)}</span>
-              <span className="log-category">{e.area}</span>
-              <span className="log-message">
+              <span className="log-time-short">{e.at.slice(11, 19)}</span>
+              <span className="log-area">{e.area}</span>
+              <span className="log-message" title={e.message}>
                 {e.message}
                 {e.durationMs !== undefined ? ` (${Math.round(e.durationMs)} ms)` : ''}
               </span>
