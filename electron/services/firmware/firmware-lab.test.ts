@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FlashPlanSchema, FlashResultSchema } from '../../../shared/contract/firmware';
 import { RescueError } from '../../../shared/errors';
 import { DeviceLab } from '../../lab/device-lab';
 import type { VirtualParticleDevice } from '../../lab/device/virtual-particle-device';
@@ -105,7 +106,9 @@ describe('FirmwareService on the device lab', () => {
       dependency: { function: 'systemPart', index: 2, version: 2302 }, seed: 99,
     });
 
+    expect(FlashPlanSchema.safeParse(await rig.firmware.plan(device.deviceId, [{ fileName: 'new-app.bin', data: newUser }])).success).toBe(true);
     const result = await flash(rig, device.deviceId, [{ fileName: 'new-app.bin', data: newUser }]);
+    expect(FlashResultSchema.safeParse(result).success).toBe(true);
     expect(result.confirmation).toBe('confirmed');
     expect(result.modules?.find((m) => m.function === 'userPart')).toMatchObject({ version: 7, valid: true });
     expect(device.readFlash(0x080a0000, newUser.length)).toEqual(newUser);

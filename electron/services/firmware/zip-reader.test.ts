@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InspectResultSchema } from '../../../shared/contract/firmware';
 import { RescueError } from '../../../shared/errors';
 import { inspectFiles, toInspectResult } from './inspect';
 import { readZip } from './zip-reader';
@@ -46,6 +47,7 @@ describe('inspectFiles', () => {
       { name: 'README.txt', data: new TextEncoder().encode('notes') },
     ]);
     const result = toInspectResult(inspectFiles([{ fileName: 'photon-2.3.1.zip', data: zip }]));
+    expect(InspectResultSchema.safeParse(result).success).toBe(true);
     expect(result.files).toHaveLength(1);
     expect(result.files[0].problems).toEqual([]);
     expect(result.files[0].modules.map((m) => [m.fileName, m.function, m.index])).toEqual([
