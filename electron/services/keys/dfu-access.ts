@@ -33,13 +33,13 @@ export async function findSoon(devices: KeyDevicesPort, deviceId: string, budget
   return devices.find(deviceId);
 }
 
-export async function openDfu(devices: KeyDevicesPort, dfu: KeyDfuPort, before: AttachedDevice, ctx: OperationContext): Promise<OpenDfu> {
+export async function openDfu(devices: KeyDevicesPort, dfu: KeyDfuPort, before: AttachedDevice, ctx: OperationContext, enterTimeoutMs?: number): Promise<OpenDfu> {
   const deviceId = before.deviceId;
   const entered = before.usbMode !== 'dfu';
   try {
     if (entered) {
       ctx.progress({ phase: 'enter-dfu', message: 'Switching the device to DFU mode (blinking yellow)…' });
-      await dfu.enterDfu(deviceId, ctx);
+      await dfu.enterDfu(deviceId, ctx, enterTimeoutMs === undefined ? {} : { timeoutMs: enterTimeoutMs });
     }
     const session = await dfu.openSession(deviceId, ctx);
     return { device: (await findIfAttached(devices, deviceId)) ?? before, session, entered };

@@ -26,6 +26,8 @@ export interface KeyServiceTiming {
   /** How long to wait for the cloud connection after a repair. */
   verifyMs: number;
   pollMs: number;
+  /** How long to wait for the device to reach DFU mode (incl. the guided button step); DfuService's default when absent. */
+  enterDfuMs?: number;
 }
 
 export interface KeyServiceDeps {
@@ -454,7 +456,7 @@ export class KeyService {
   }
 
   private openDfu(device: AttachedDevice, ctx: OperationContext): Promise<OpenDfu> {
-    return openDfu(this.deps.devices, this.deps.dfu, device, ctx);
+    return openDfu(this.deps.devices, this.deps.dfu, device, ctx, this.timing.enterDfuMs);
   }
 
   /** Puts the device back as found and, if it restarts, waits until it is back on USB. */

@@ -14,7 +14,7 @@ export interface KeyDfuSession {
 
 export interface KeyDfuPort {
   /** Switches a device in normal/listening mode to DFU and returns once it is there. */
-  enterDfu(deviceId: string, ctx: OperationContext): Promise<unknown>;
+  enterDfu(deviceId: string, ctx: OperationContext, options?: { timeoutMs?: number }): Promise<unknown>;
   openSession(deviceId: string, ctx: OperationContext): Promise<KeyDfuSession>;
 }
 
