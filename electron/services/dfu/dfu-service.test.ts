@@ -136,6 +136,20 @@ describe('DfuSession on the device lab', () => {
     expect((await h.devices.summary(device.deviceId)).usbMode).toBe('normal');
   });
 
+  it('with realistic device delays (erase times, 1 s before acting, re-enumeration, manifest countdown) the same round trip works', async () => {
+    h = labHarness({ timing: 'realistic', sleep: realSleep });
+    const device = await h.lab.attach('photon-healthy', { timing: 'realistic' });
+    const image = pattern(8 * K, 11);
+    const { dfu } = h;
+    await h.operations.run('flash', device.deviceId, async (ctx) => {
+      const session = await dfu.openSession(device.deviceId, ctx);
+      await session.write(0, 0x080c0000, image, { erase: true });
+      await session.verify(0, 0x080c0000, image);
+      expect((await dfu.leave(device.deviceId, ctx)).usbMode).toBe('normal');
+    });
+    expect(Buffer.from(device.readFlash(0x080c0000, image.length)).equals(Buffer.from(image))).toBe(true);
+  });
+
   it('one session serves several steps in a row: read DCT, write a slot without erase, flash a module', async () => {
     h = labHarness();
     const device = await h.lab.attach('photon-healthy');
