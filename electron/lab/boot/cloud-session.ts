@@ -1,10 +1,19 @@
-import { KEY_SLOTS } from '../../../shared/domain/dct-layout';
+import { DCT_OFFSETS, KEY_SLOTS } from '../../../shared/domain/dct-layout';
 import type { CloudProtocol } from '../../../shared/domain/platforms';
 import type { VirtualCloudLike } from '../cloud-link';
 import { readDerSlot, resolveServerAddress } from '../dct/dct-image';
 import type { DctStore } from '../dct/dct-store';
 import { builtInServerKey, deviceKeyKind, labKeyPair, publicSpkiFromPrivate } from '../keys/lab-keys';
 import type { LedPatternId } from './led-catalogue';
+
+/**
+ * The transport the firmware uses: fixed per platform, except the Electron, where the DCT's
+ * cloud_transport byte (2977) selects TCP when it is anything but 0xFF (dct-and-keys.md §4).
+ */
+export function cloudProtocolOf(platformId: number, defaultProtocol: CloudProtocol, dct: DctStore): CloudProtocol {
+  if (platformId !== 10) return defaultProtocol;
+  return dct.read(DCT_OFFSETS.cloudTransport, 1)[0] === 0xff ? 'udp' : 'tcp';
+}
 
 export type CloudOutcome = 'online' | 'no-cloud' | 'unreachable' | 'device-key-mismatch' | 'server-key-mismatch' | 'unknown-device';
 

@@ -1,4 +1,4 @@
-import { type CloudOutcome, attemptCloudConnection } from '../boot/cloud-session';
+import { type CloudOutcome, attemptCloudConnection, cloudProtocolOf } from '../boot/cloud-session';
 import type { LedPatternId } from '../boot/led-catalogue';
 import type { VirtualCloudLike } from '../cloud-link';
 import type { DeviceLog } from '../serial/device-log';
@@ -58,7 +58,7 @@ export class CloudConnector {
       const result = attemptCloudConnection({
         deviceId: d.deviceId,
         platformId: d.platform.id,
-        protocol: d.platform.protocol,
+        protocol: cloudProtocolOf(d.platform.id, d.platform.protocol, d.hw.dct),
         majorVersion: Number(d.image.systemVersion.split('.')[0]),
         dct: d.hw.dct,
         cloud: d.cloud,

@@ -73,3 +73,19 @@ describe('rescue order on Gen 2: Device OS first, then keys', () => {
     expect(refused.stalled).toBe(true);
   });
 });
+
+describe('Electron cloud transport byte', () => {
+  it('cloud_transport 0x00 at DCT 2977 switches the Electron to TCP: it uses (and here generates) the RSA key slot', async () => {
+    lab = new DeviceLab({ timing: 'fast', cloud: new FakeCloud() });
+    const device = await lab.attach('electron-seed');
+    await device.pressButtons('dfu');
+    const usb = device.usb!;
+    await openDfu(usb, 1);
+    await dnloadAndWait(usb, 0, command(0x21, 2977));
+    expect(await dnloadAndWait(usb, 2, Uint8Array.of(0x00))).toMatchObject({ status: 0, state: 5 });
+    await device.reset();
+    await until(() => device.led().patternId.includes('burst'), 'a handshake attempt');
+    expect(device.logLines().some((l) => /\(TCP\)/.test(l))).toBe(true);
+    expect(device.dctBytes()[34]).toBe(0x30);
+  });
+});
