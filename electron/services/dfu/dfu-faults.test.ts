@@ -133,6 +133,32 @@ describe('disconnect at each phase → DEVICE_GONE saying what state the device 
   });
 });
 
+describe('a device that does not come back after re-enumerating', () => {
+  it('after the DFU request → TIMEOUT with advice (bounded), recoverable by plugging it in again', async () => {
+    h = labHarness();
+    const device = await h.lab.attach('photon-healthy');
+    device.faults.add({ kind: 'vanish-on-reenumerate', nth: 1 });
+    const { dfu } = h;
+    const error = await caught(h.operations.run('enter-dfu', device.deviceId, (ctx) => dfu.enterDfu(device.deviceId, ctx, { timeoutMs: 2000 })));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.fix).toMatch(/unplug the device/);
+    await recovers(h, device);
+  });
+
+  it('after leaving DFU → DFU_LEAVE_FAILED saying it did not come back', async () => {
+    h = labHarness();
+    const device = await h.lab.attach('photon-healthy');
+    const { dfu } = h;
+    await op(h, device.deviceId, (ctx) => dfu.openSession(device.deviceId, ctx));
+    device.faults.add({ kind: 'vanish-on-reenumerate', nth: 1 });
+    const error = await caught(op(h, device.deviceId, (ctx) => dfu.leave(device.deviceId, ctx, { timeoutMs: 2000 })));
+    expect(error.code).toBe('DFU_LEAVE_FAILED');
+    expect(error.fix).toMatch(/replug/);
+    await device.plug();
+    expect((await h.devices.summary(device.deviceId)).usbMode).toBe('normal');
+  });
+});
+
 describe('stalls', () => {
   it.each(['erase', 'download', 'upload', 'verify'] as DfuPhase[])('a single stall during %s is retried and the step succeeds', async (phase) => {
     h = labHarness();
