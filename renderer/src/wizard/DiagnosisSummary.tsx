@@ -1,4 +1,5 @@
 import type { Diagnosis, Finding } from '../../../shared/contract/diagnosis';
+import { RichText } from '../components/RichText';
 
 const SEVERITY_TEXT: Record<Finding['severity'], string> = { ok: 'OK', info: 'Note', warn: 'Warning', error: 'Problem' };
 
@@ -8,12 +9,16 @@ export function DiagnosisSummary({ diagnosis }: { diagnosis: Diagnosis }) {
     <section className="diagnosis" data-testid="diagnosis" aria-labelledby="diagnosis-title">
       <h3 id="diagnosis-title">What is wrong</h3>
       <p className="diagnosis-summary" data-testid="diagnosis-summary">
-        {diagnosis.summary}
+        <RichText text={diagnosis.summary} />
       </p>
       <h4>Likely cause</h4>
-      <p data-testid="diagnosis-cause">{diagnosis.cause}</p>
+      <p data-testid="diagnosis-cause">
+        <RichText text={diagnosis.cause} />
+      </p>
       <h4>Why this happens</h4>
-      <p data-testid="diagnosis-why">{diagnosis.why}</p>
+      <p data-testid="diagnosis-why">
+        <RichText text={diagnosis.why} />
+      </p>
       {diagnosis.findings.length > 0 && (
         <details className="findings" open>
           <summary>What was checked ({diagnosis.findings.length})</summary>
@@ -21,7 +26,10 @@ export function DiagnosisSummary({ diagnosis }: { diagnosis: Diagnosis }) {
             {diagnosis.findings.map((f) => (
               <li key={f.id} className={`finding severity-${f.severity}`} data-severity={f.severity}>
                 <span className={`badge badge-sev-${f.severity}`}>{SEVERITY_TEXT[f.severity]}</span> <strong>{f.title}</strong>
-                <span className="finding-detail"> {f.detail}</span>
+                <span className="finding-detail">
+                  {' '}
+                  <RichText text={f.detail} />
+                </span>
               </li>
             ))}
           </ul>

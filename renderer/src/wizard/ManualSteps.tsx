@@ -1,5 +1,6 @@
 import type { PlanStep } from '../../../shared/contract/diagnosis';
 import { ExternalLink } from '../components/ExternalLink';
+import { RichText } from '../components/RichText';
 
 /** Steps only the user can do (Wi-Fi credentials, unlocking a protected device), spelled out. */
 export function ManualSteps({ plan }: { plan: PlanStep[] }) {
@@ -11,7 +12,7 @@ export function ManualSteps({ plan }: { plan: PlanStep[] }) {
       <ul>
         {manual.map((s) => (
           <li key={s.step} data-testid={`manual-${s.step}`}>
-            <strong>{s.title}:</strong> {s.reason}
+            <strong>{s.title}:</strong> <RichText text={s.reason} />
           </li>
         ))}
       </ul>

@@ -1,4 +1,5 @@
 import type { PlanStep, WizardStepId } from '../../../shared/contract/diagnosis';
+import { RichText } from '../components/RichText';
 import { STATUS_TEXT, STEP_WILL_DO, type StepStatus } from './step-text';
 
 /**
@@ -19,7 +20,7 @@ export function PlanList({ plan, statusOf }: { plan: PlanStep[]; statusOf?: (ste
             {s.action === 'run' && <p className="plan-will-do">{STEP_WILL_DO[s.step]}</p>}
             <p className="plan-reason">
               <span className="muted">{s.action === 'skip' ? 'Skipped because: ' : 'Why: '}</span>
-              {s.reason}
+              <RichText text={s.reason} />
             </p>
           </li>
         );

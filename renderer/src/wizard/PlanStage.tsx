@@ -18,7 +18,7 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
       <DiagnosisSummary diagnosis={diagnosis} />
       <h3>The plan</h3>
       <p className="muted">Steps are done in this order. Nothing is written before you press the button below.</p>
-      <PlanList plan={diagnosis.plan} />
+      <PlanList plan={diagnosis.plan} statusOf={(step) => (step === 'diagnose' ? 'done' : null)} />
       {steps.includes('reflash-os') && (
         <FirmwarePicker
           label="Device OS files for “Reinstall Device OS”"

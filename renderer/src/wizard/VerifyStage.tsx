@@ -6,7 +6,9 @@ import { FocusHeading } from '../components/FocusHeading';
 import { LedSwatch } from '../components/LedSwatch';
 import { OperationProgress } from '../components/OperationProgress';
 import { ManualSteps } from './ManualSteps';
-import { useWizard } from './wizard-store';
+import { PlanList } from './PlanList';
+import { rescueStepStatus } from './RescueStage';
+import { stepsToRun, useWizard } from './wizard-store';
 
 const STATUS_TEXT: Record<VerifyResult['cloudStatus'], string> = {
   connected: 'Connected to the cloud',
@@ -45,6 +47,12 @@ export function VerifyStage({ diagnosis }: { diagnosis: Diagnosis | null }) {
       {verify.status === 'succeeded' && <VerifyOutcome result={verify.result} />}
       {verify.status === 'failed' && <ErrorNotice problem={verify.problem} testId="verify-error" />}
       {diagnosis && <ManualSteps plan={diagnosis.plan} />}
+      {diagnosis && rescue.status === 'succeeded' && (
+        <details className="rescue-done">
+          <summary>What the rescue did</summary>
+          <PlanList plan={diagnosis.plan} statusOf={rescueStepStatus(stepsToRun(diagnosis.plan), null, 'succeeded')} />
+        </details>
+      )}
       <div className="stage-actions">
         {reportId && (
           <button type="button" className="btn btn-primary" data-testid="open-report" onClick={() => go('reports', { reportId })}>
