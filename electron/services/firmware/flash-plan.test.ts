@@ -145,3 +145,27 @@ describe('planFlash warnings', () => {
     expect(p.plan.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/v2302 with the older v1213/), expect.stringMatching(/v2302 with the older v1213/)]);
   });
 });
+
+describe('planFlash with a full Device OS release archive', () => {
+  it('skips the bootloader inside a zip with a warning and still flashes the system parts', () => {
+    const zip = testZip([
+      { name: 'bootloader.bin', data: testModule({ function: 'bootloader', version: 1100, startAddress: 0x08000000 }) },
+      { name: 'system-part1.bin', data: photonSystemPart1() },
+      { name: 'system-part2.bin', data: photonSystemPart2() },
+    ]);
+    const p = plan(6, [{ fileName: 'photon-2.3.1.zip', data: zip }]);
+    expect(codes(p)).toEqual([]);
+    expect(p.plan.steps.map((s) => s.module.function)).toEqual(['systemPart', 'systemPart']);
+    expect(p.plan.warnings[0]).toMatchObject({ code: 'REGION_NOT_WRITABLE', message: expect.stringMatching(/^Skipped: .*bootloader/) });
+  });
+
+  it('does not count a skipped bootloader as meeting a dependency', () => {
+    const noBootloader = installed([['systemPart', 1, 2302], ['systemPart', 2, 2302]]);
+    const zip = testZip([
+      { name: 'bootloader.bin', data: testModule({ function: 'bootloader', version: 1100, startAddress: 0x08000000 }) },
+      { name: 'system-part1.bin', data: photonSystemPart1() },
+      { name: 'system-part2.bin', data: photonSystemPart2() },
+    ]);
+    expect(codes(plan(6, [{ fileName: 'r.zip', data: zip }], noBootloader))).toEqual(['DEPENDENCY_UNMET']);
+  });
+});

@@ -137,13 +137,13 @@ function downgrades(set: ModuleInfo[], installed: DeviceModuleInfo[] | null): Fi
 export function planFlash(input: PlanInput): PlannedFlash {
   const { deviceId, platformId, inspected, installed } = input;
   const problems: FileProblem[] = inspected.flatMap((f) => f.problems);
-  const modules: ParsedModule[] = inspected.flatMap((f) => f.modules);
-  if (modules.length === 0 && problems.length === 0) {
-    problems.push(problem('FIRMWARE_INVALID', 'No firmware modules were given.', 'Choose one or more .bin files or a Device OS release .zip.'));
-  }
+  const given: ParsedModule[] = inspected.flatMap((f) => f.modules);
+  const fromArchive = new Set(inspected.filter((f) => f.archive).flatMap((f) => f.modules));
+  const skipped: FileProblem[] = [];
   const name = platformName(platformId);
   const routes = new Map<ParsedModule, FlashSlot | null>();
-  for (const m of modules) {
+  const modules: ParsedModule[] = [];
+  for (const m of given) {
     if (m.info.platformId !== platformId) {
       problems.push(problem('WRONG_PLATFORM', `${m.info.fileName} is built for ${platformName(m.info.platformId)} (platform ${m.info.platformId}); this device is a ${name} (platform ${platformId}).`, `Use the file built for ${name}.`));
       continue;
@@ -151,17 +151,26 @@ export function planFlash(input: PlanInput): PlannedFlash {
     const slot = findSlot(platformId, m.info.function, m.info.index, m.info.startAddress)?.slot ?? null;
     routes.set(m, slot);
     const routeIssue = routeProblem(m.info, slot, platformId);
+    if (routeIssue && fromArchive.has(m) && routeIssue.code === 'REGION_NOT_WRITABLE') {
+      // A release archive also carries the bootloader; reflashing Device OS must not fail because of it.
+      skipped.push({ ...routeIssue, message: `Skipped: ${routeIssue.message}` });
+      continue;
+    }
+    modules.push(m);
     if (routeIssue) problems.push(routeIssue);
     else if (m.crcCoverage === 'whole-file') {
       problems.push(problem('FIRMWARE_INVALID', `${m.info.fileName}: its CRC does not sit at the end address in its header (${hex(m.info.endAddress)}), so the device would reject it after flashing.`, 'Use a module built by a current Device OS toolchain.'));
     }
+  }
+  if (modules.length === 0 && problems.length === 0) {
+    problems.push(problem('FIRMWARE_INVALID', 'No firmware modules this app can write were given.', 'Choose one or more .bin files or a Device OS release .zip.'));
   }
   const infos = modules.map((m) => m.info);
   problems.push(...setProblems(infos));
   const deps = checkDependencies(infos, installed);
   problems.push(...deps.problems);
 
-  const warnings = [...deps.warnings, ...downgrades(infos, installed)];
+  const warnings = [...skipped, ...deps.warnings, ...downgrades(infos, installed)];
   const ordered = orderModules(modules);
   const steps: ExecutableStep[] = ordered.map((m) => ({
     image: m.image,

@@ -11,6 +11,8 @@ export interface FirmwareFile {
 
 export interface InspectedFile {
   fileName: string;
+  /** A release archive: members this app cannot write (e.g. the bootloader) are skipped, not fatal. */
+  archive: boolean;
   modules: ParsedModule[];
   problems: FileProblem[];
 }
@@ -51,7 +53,7 @@ export function inspectFiles(files: FirmwareFile[]): InspectedFile[] {
         problems.push(asProblem(error));
       }
     }
-    return { fileName: file.fileName, modules, problems };
+    return { fileName: file.fileName, archive: isZip(file.data), modules, problems };
   });
 }
 
