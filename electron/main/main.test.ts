@@ -8,6 +8,7 @@ vi.mock('electron', () => ({ app: {}, session: {}, shell: {}, protocol: {} }));
 vi.mock('../services/create-services', () => ({ createServices: vi.fn() }));
 vi.mock('../rpc/handlers', () => ({ buildHandlers: vi.fn() }));
 vi.mock('../services/cloud/token-vault', () => ({ createSafeStorageVault: vi.fn() }));
+vi.mock('../services/cloud/cloud-service', () => ({ CloudService: { vaultFile: vi.fn() } }));
 
 const { hardenSession, registerAppProtocol } = await import('./main');
 

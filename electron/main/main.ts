@@ -4,6 +4,7 @@ import { loadStatic } from '../host/static-files';
 import { createDispatcher } from '../rpc/dispatcher';
 import { buildHandlers } from '../rpc/handlers';
 import { createServices } from '../services/create-services';
+import { CloudService } from '../services/cloud/cloud-service';
 import { createSafeStorageVault } from '../services/cloud/token-vault';
 import { bindIpc } from './ipc-binding';
 import {
@@ -78,7 +79,7 @@ export async function startMain(e: Electron): Promise<void> {
     dataDir,
     version: e.app.getVersion(),
     hardware: true,
-    tokenVault: createSafeStorageVault(e.safeStorage, join(dataDir, 'cloud-token.bin')),
+    tokenVault: createSafeStorageVault(e.safeStorage, CloudService.vaultFile(dataDir)),
   });
   hardenSession(e);
   registerAppProtocol(e, join(__dirname, '..', '..', 'renderer'));

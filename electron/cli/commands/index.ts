@@ -5,5 +5,6 @@ import { command as dfuCommand } from './dfu';
 import { commands as firmwareCommands } from './firmware';
 import { commands as keyCommands } from './keys';
 import { command as labCommand } from './lab';
+import { commands as reportCommands } from './reports';
 
-export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, labCommand];
+export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, ...reportCommands, labCommand];
