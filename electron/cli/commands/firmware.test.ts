@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { photonSystemPart1, photonUserPart } from '../../services/firmware/test-modules';
+import { photonSystemPart1, photonUserPart } from '../../services/firmware/testing/test-modules';
 import type { CliEnv } from '../types';
 import { commands } from './firmware';
 

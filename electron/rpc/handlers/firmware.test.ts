@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FirmwareService } from '../../services/firmware/firmware-service';
-import { photonUserPart } from '../../services/firmware/test-modules';
+import { photonUserPart } from '../../services/firmware/testing/test-modules';
 import type { OperationContext } from '../../services/operations/operation-runner';
 import { firmwareHandlers } from './firmware';
 

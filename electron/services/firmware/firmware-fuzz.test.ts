@@ -7,9 +7,9 @@ import { ERROR_CODES, RescueError } from '../../../shared/errors';
 import { BackupStore } from '../backups/backup-store';
 import { OperationLog } from '../operations/operation-log';
 import type { OperationContext } from '../operations/operation-runner';
-import { FakePhoton } from './fake-flash-device';
+import { FakePhoton } from './testing/fake-flash-device';
 import { FirmwareService } from './firmware-service';
-import { photonSystemPart1, photonSystemPart2, photonUserPart, reseal, testModule, testZip } from './test-modules';
+import { photonSystemPart1, photonSystemPart2, photonUserPart, reseal, testModule, testZip } from './testing/test-modules';
 
 /** FIRMWARE_FUZZ_RUNS=10 multiplies the runs for a longer local hunt; CI uses the default. */
 const RUNS = Number(process.env.FIRMWARE_FUZZ_RUNS ?? 1);

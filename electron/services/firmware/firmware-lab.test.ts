@@ -16,7 +16,7 @@ import { OperationRunner, type OperationContext, type ProgressUpdate } from '../
 import { DeviceManager } from '../usb/device-manager';
 import { FirmwareService } from './firmware-service';
 import type { FirmwareFile } from './inspect';
-import { testZip } from './test-modules';
+import { testZip } from './testing/test-modules';
 
 interface Rig {
   lab: DeviceLab;

@@ -6,10 +6,10 @@ import { RescueError } from '../../../shared/errors';
 import { BackupStore } from '../backups/backup-store';
 import { OperationLog } from '../operations/operation-log';
 import type { OperationContext, ProgressUpdate } from '../operations/operation-runner';
-import { FakePhoton, type FakeOp } from './fake-flash-device';
+import { FakePhoton, type FakeOp } from './testing/fake-flash-device';
 import { FirmwareService } from './firmware-service';
 import { needsSystemReflash } from './system-health';
-import { photonSystemPart1, photonSystemPart2, photonUserPart, testModule } from './test-modules';
+import { photonSystemPart1, photonSystemPart2, photonUserPart, testModule } from './testing/test-modules';
 
 let dir: string;
 beforeEach(() => {

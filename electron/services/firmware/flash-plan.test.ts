@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceModuleInfo } from '../control/module-info';
 import { planFlash } from './flash-plan';
 import { inspectFiles, type FirmwareFile } from './inspect';
-import { fixturesDir, photonSystemPart1, photonSystemPart2, photonUserPart, testModule, testZip } from './test-modules';
+import { fixturesDir, photonSystemPart1, photonSystemPart2, photonUserPart, testModule, testZip } from './testing/test-modules';
 
 const DEVICE = '0123456789abcdef01234567';
 

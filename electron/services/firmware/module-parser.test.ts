@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RescueError } from '../../../shared/errors';
 import { crc32 } from './crc32';
 import { parseModule } from './module-parser';
-import { fixturesDir, photonSystemPart1, photonUserPart, reseal, testModule } from './test-modules';
+import { fixturesDir, photonSystemPart1, photonUserPart, reseal, testModule } from './testing/test-modules';
 
 const require = createRequire(import.meta.url);
 

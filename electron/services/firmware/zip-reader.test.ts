@@ -3,7 +3,7 @@ import { InspectResultSchema } from '../../../shared/contract/firmware';
 import { RescueError } from '../../../shared/errors';
 import { inspectFiles, toInspectResult } from './inspect';
 import { readZip } from './zip-reader';
-import { photonSystemPart1, photonSystemPart2, photonUserPart, testZip } from './test-modules';
+import { photonSystemPart1, photonSystemPart2, photonUserPart, testZip } from './testing/test-modules';
 
 function refusal(fn: () => unknown): RescueError {
   try {

@@ -1,10 +1,10 @@
-import { RescueError } from '../../../shared/errors';
-import type { DeviceModuleInfo } from '../control/module-info';
-import type { OperationContext } from '../operations/operation-runner';
-import type { AttachedDevice } from '../usb/attached-device';
-import type { FirmwareDevices, FirmwareDfu, FlashSession } from './firmware-ports';
-import { slotsFor } from './flash-slots';
-import { parseModule } from './module-parser';
+import { RescueError } from '../../../../shared/errors';
+import type { DeviceModuleInfo } from '../../control/module-info';
+import type { OperationContext } from '../../operations/operation-runner';
+import type { AttachedDevice } from '../../usb/attached-device';
+import type { FirmwareDevices, FirmwareDfu, FlashSession } from '../firmware-ports';
+import { slotsFor } from '../flash-slots';
+import { parseModule } from '../module-parser';
 
 /** Test-only: a Photon's internal flash behind the FlashSession interface, with disconnects on demand. */
 export type FakeOp = 'read' | 'write' | 'verify' | 'leave' | 'open' | 'modules';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildModuleImage, type ModuleImageSpec } from '../../lab/firmware-images';
-import { crc32 } from './crc32';
+import { buildModuleImage, type ModuleImageSpec } from '../../../lab/firmware-images';
+import { crc32 } from '../crc32';
 
 /** Test-only: module binaries and archives built the way Device OS builds them (lab builder). */
 export type TestModuleSpec = Partial<ModuleImageSpec> & Pick<ModuleImageSpec, 'function' | 'startAddress'>;
@@ -85,6 +85,6 @@ export function testZip(entries: { name: string; data: Uint8Array; method?: 0 | 
 
 /** `../shared/fixtures/binaries` beside the repository, when this machine has it. */
 export function fixturesDir(): string | null {
-  const dir = resolve(join(__dirname, '../../../../shared/fixtures/binaries'));
+  const dir = resolve(join(__dirname, '../../../../../shared/fixtures/binaries'));
   return existsSync(dir) ? dir : null;
 }
