@@ -84,7 +84,18 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
 
   const keys = new KeyService({ dataDir: config.dataDir, backups, devices, dfu, cloud: deviceClouds });
   const firmware = new FirmwareService({ dfu, devices, backups, opLog });
-  const reports = new ReportService({ dataDir: config.dataDir, bus });
+  // Any rescue gets a report: the wizard's rescue writes its own; a one-click repair, a flash or a restore here.
+  const reports = new ReportService({
+    dataDir: config.dataDir,
+    bus,
+    finishAfter: {
+      kinds: ['repair-keys', 'flash', 'restore'],
+      device: async (deviceId) => {
+        const device = (await devices.list()).find((d) => d.deviceId === deviceId);
+        return device ? { platformName: device.platformName, virtual: device.virtual } : null;
+      },
+    },
+  });
   const diagnosis = new DiagnosisService({
     devices,
     dfu,
