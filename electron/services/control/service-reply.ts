@@ -39,7 +39,7 @@ export function parseServiceReply(view: DataView): ServiceReply | null {
   return reply;
 }
 
-/** The device side of the same format; the lab and the framing tests build replies with it. */
+/** The device side of the same format (the framing tests play the device with it). */
 export function encodeServiceReply(reply: ServiceReply): Uint8Array {
   const out = new Uint8Array(16);
   const view = new DataView(out.buffer);

@@ -55,10 +55,6 @@ export class DeviceManager {
     this.unsubscribe = this.source.onChange((change) => this.onChange(change.kind, change.device));
   }
 
-  get serial(): SerialAccess {
-    return this.deps.serial;
-  }
-
   status(): UsbStatus {
     const problem = this.source.problem();
     return { available: problem === null, problem };
@@ -138,11 +134,6 @@ export class DeviceManager {
 
   isBusy(deviceId: string): boolean {
     return this.busy.has(deviceId);
-  }
-
-  /** Forget a probe (after a mode change that does not re-enumerate, such as entering listening mode). */
-  invalidate(device: AttachedDevice): void {
-    this.probes.delete(device.usb);
   }
 
   close(): void {
