@@ -47,7 +47,7 @@ export interface RepairOptions {
   preferBackupKey: boolean;
 }
 
-const DEFAULT_TIMING: KeyServiceTiming = { reappearMs: 15_000, probeMs: 12_000, verifyMs: 60_000, pollMs: 500 };
+export const DEFAULT_KEY_TIMING: KeyServiceTiming = { reappearMs: 15_000, probeMs: 8_000, verifyMs: 60_000, pollMs: 500 };
 const TRANSIENT_UPLOAD = ['CLOUD_UNREACHABLE', 'CLOUD_AUTH_REQUIRED', 'TIMEOUT'];
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -80,7 +80,7 @@ export class KeyService {
   constructor(private readonly deps: KeyServiceDeps) {
     this.journals = new RepairJournalStore(deps.dataDir);
     this.keyStore = new KeyStore(deps.dataDir);
-    this.timing = { ...DEFAULT_TIMING, ...deps.timing };
+    this.timing = { ...DEFAULT_KEY_TIMING, ...deps.timing };
     this.sleep = deps.sleep ?? abortableSleep;
     this.now = deps.now ?? Date.now;
   }
