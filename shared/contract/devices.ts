@@ -23,6 +23,26 @@ export const devicesMethods = {
   ),
 } as const;
 
+export const UdevRuleInfoSchema = z.object({
+  status: z.enum(['installed', 'missing', 'different', 'not-linux']),
+  /** Offer the one-click install (Linux, rule missing or out of date). */
+  offer: z.boolean(),
+  title: z.string(),
+  message: z.string(),
+  rule: z.string(),
+  manualFix: z.string(),
+});
+
+/** Linux only: the udev rule that lets a normal user open Particle devices. */
+export const udevMethods = {
+  'devices.udevRule': query(z.object({}), UdevRuleInfoSchema, 'Whether the Particle udev rule is installed, and what it does.'),
+  'devices.installUdevRule': command(
+    z.object({}),
+    z.object({ installed: z.boolean() }),
+    'Install the udev rule with pkexec (asks for the administrator password once).',
+  ),
+} as const;
+
 export const devicesEvents = {
   'devices.changed': event(DeviceListSchema, 'The device list changed (attach, detach, mode change).'),
 } as const;

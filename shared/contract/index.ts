@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import { backupsMethods } from './backups';
 import { cloudMethods } from './cloud';
-import { devicesEvents, devicesMethods } from './devices';
+import { devicesEvents, devicesMethods, udevMethods } from './devices';
 import { diagnosisMethods } from './diagnosis';
 import { firmwareMethods } from './firmware';
 import { keysMethods } from './keys';
@@ -15,6 +15,7 @@ export const contract = {
   methods: {
     ...appMethods,
     ...devicesMethods,
+    ...udevMethods,
     ...labMethods,
     ...diagnosisMethods,
     ...keysMethods,

@@ -11,6 +11,8 @@ import { keysHandlers } from './keys';
 import { labHandlers } from './lab';
 import { logsHandlers } from './logs';
 import { reportsHandlers } from './reports';
+import { udevHandlers } from './udev';
+import { readFileBytes, spawnExec } from '../../main/udev-system';
 
 export interface HandlerExtras {
   transport: 'electron' | 'browser';
@@ -28,6 +30,7 @@ export function buildHandlers(s: Services, extras: HandlerExtras): HandlerMap {
       openExternal: extras.openExternal,
     }),
     ...devicesHandlers({ devices: s.devices, dfu: s.dfu, operations }),
+    ...udevHandlers({ platform: process.platform, exec: spawnExec, readFile: readFileBytes }),
     ...labHandlers({ lab: s.lab, devices: s.devices }),
     ...diagnosisHandlers({ diagnosis: s.diagnosis, operations }),
     ...keysHandlers({ keys: s.keys, operations }),
