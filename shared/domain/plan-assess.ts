@@ -78,7 +78,8 @@ export function assess(facts: PlanFacts): Assessment {
     systemBroken,
     userBroken,
     needsNetworkSetup,
-    networkSuspect: !needsNetworkSetup && !connected && ledPrimary === 'wifi',
+    // A fault found on the device explains a stuck connection better than an LED seen mid-boot.
+    networkSuspect: !needsNetworkSetup && !connected && ledPrimary === 'wifi' && !needsKeyRepair && !systemBroken,
     hardwareSuspected: ledPrimary === 'hardware',
     connected,
   };

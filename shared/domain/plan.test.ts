@@ -138,6 +138,12 @@ describe('buildPlan', () => {
     expect(buildDiagnosis(f, DEVICE_ID).summary).not.toMatch(/listening/);
   });
 
+  it('does not blame the network when the device itself has a fault', () => {
+    const f = facts({ cloudStatus: 'connecting', keyHealth: keyHealth({ healthy: false }), ledPatternId: 'blinking-green' });
+    expect(step(buildPlan(f), 'wifi').action).toBe('skip');
+    expect(step(buildPlan(f), 'repair-keys').action).toBe('run');
+  });
+
   it('names the LED pattern from the catalogue in the findings', () => {
     const diagnosis = buildDiagnosis(facts({ ledPatternId: 'breathing-cyan' }), DEVICE_ID);
     expect(diagnosis.findings[0]).toMatchObject({ source: 'led', severity: 'ok', title: 'LED: Breathing cyan' });

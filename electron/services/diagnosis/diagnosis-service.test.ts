@@ -58,6 +58,7 @@ function setup(s: Setup = {}) {
     },
   };
   const steps: ReportStepRecord[] = [];
+  const findings: string[] = [];
   let clock = 0;
   let gone = s.goneForPolls ?? 0;
   const opLog = new OperationLog(null);
@@ -89,7 +90,10 @@ function setup(s: Setup = {}) {
     cloud: { session: async () => ({ loggedIn: s.loggedIn ?? false }), deviceStatus: async () => ({ online: true, connected: true }) },
     firmware: { flash: async (_id, files) => void calls.push(`flash:${files.map((f) => f.fileName).join(',')}`) },
     reports: {
-      recordFindings: () => calls.push('findings'),
+      recordFindings: (_id, list) => {
+        calls.push('findings');
+        findings.push(...list.map((f) => f.id));
+      },
       recordStep: (_id, step) => steps.push(step),
       recordSlots: (_id, when) => calls.push(`slots:${when}`),
       recordBackup: (_id, b) => calls.push(`backup:${b.backupId}`),
@@ -104,7 +108,7 @@ function setup(s: Setup = {}) {
     now: () => clock,
   });
   const runner = new OperationRunner(null, opLog);
-  return { service, runner, device, calls, steps };
+  return { service, runner, device, calls, steps, findings };
 }
 
 const step = (plan: PlanStep[], id: WizardStepId) => plan.find((p) => p.step === id)!;
@@ -218,6 +222,17 @@ describe('DiagnosisService.rescue', () => {
     await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['enter-dfu', 'verify'], ctx));
     expect(calls).toEqual(['enterDfu', 'leave']);
     expect(steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('reuses the diagnosis the plan came from, once', async () => {
+    const { service, runner, calls, findings } = setup({ cloud: ['connecting'], keyHealth: health(false) });
+    await runner.run('diagnose', ID, (ctx) => service.run(ID, { readDct: true }, ctx));
+    await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['diagnose'], ctx));
+    expect(calls).toEqual(['healthCheck', 'leave', 'findings']);
+    expect(findings).toContain('private-key');
+    findings.length = 0;
+    await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['diagnose'], ctx));
+    expect(findings).not.toContain('private-key');
   });
 
   it('flashes the files given for a reflash step', async () => {

@@ -39,6 +39,8 @@ export interface DiagnosisServiceDeps {
 
 /** Poll interval for "is it online?", as particle-usb does (usb-control-protocol.md §9). */
 const VERIFY_POLL_MS = 500;
+/** How long a diagnosis stands in for the rescue's own diagnose step. */
+const RECENT_DIAGNOSIS_MS = 10 * 60_000;
 /** A device that does not answer a control request in this time is treated as not able to tell. */
 const CONTROL_TIMEOUT_MS = 10_000;
 /** The cloud API is asked less often than the device: every fourth poll. */
@@ -49,6 +51,7 @@ export class DiagnosisService {
   private readonly controlFor: (device: AttachedDevice) => DiagnosisControl;
   private readonly sleep: Sleep;
   private readonly now: () => number;
+  private readonly recent = new Map<string, { at: number; diagnosis: Diagnosis }>();
 
   constructor(private readonly deps: DiagnosisServiceDeps) {
     this.controlFor =
@@ -92,8 +95,10 @@ export class DiagnosisService {
         facts.systemFirmwareValid = false;
       }
     }
-    const diagnosis = buildDiagnosis(facts, deviceId);
-    return { ...diagnosis, findings: [...diagnosis.findings, ...extra] };
+    const built = buildDiagnosis(facts, deviceId);
+    const diagnosis = { ...built, findings: [...built.findings, ...extra] };
+    this.recent.set(deviceId, { at: this.now(), diagnosis });
+    return diagnosis;
   }
 
   async verify(deviceId: string, input: { timeoutMs: number }, ctx: OperationContext): Promise<VerifyResult> {
@@ -118,20 +123,33 @@ export class DiagnosisService {
     return { deviceId, cloudStatus, onlineInCloud, led, message: verifyMessage(connected, cloudStatus, onlineInCloud, input.timeoutMs) };
   }
 
-  /** The wizard's rescue.start: the planned steps in order, each recorded in a rescue report. */
-  rescue(deviceId: string, steps: WizardStepId[], ctx: OperationContext, options: RescueOptions = {}): Promise<{ reportId: string }> {
-    return runRescue(
-      {
-        ...this.deps,
-        find: (id) => this.require(id),
-        diagnose: (id, c) => this.run(id, { readDct: false }, c),
-        verify: (id, c) => this.verify(id, { timeoutMs: options.verifyTimeoutMs ?? 90_000 }, c),
-      },
-      deviceId,
-      steps,
-      ctx,
-      options,
-    );
+  /**
+   * The wizard's rescue.start: the planned steps in order, each recorded in a rescue report. Its
+   * diagnose step reuses the diagnosis the plan came from (with the key store read) when it is recent.
+   */
+  async rescue(deviceId: string, steps: WizardStepId[], ctx: OperationContext, options: RescueOptions = {}): Promise<{ reportId: string }> {
+    try {
+      return await runRescue(
+        {
+          ...this.deps,
+          find: (id) => this.require(id),
+          diagnose: (id, c) => this.recentDiagnosis(id) ?? this.run(id, { readDct: false }, c),
+          verify: (id, c) => this.verify(id, { timeoutMs: options.verifyTimeoutMs ?? 90_000 }, c),
+        },
+        deviceId,
+        steps,
+        ctx,
+        options,
+      );
+    } finally {
+      // After a rescue the old findings describe a device that no longer exists.
+      this.recent.delete(deviceId);
+    }
+  }
+
+  private recentDiagnosis(deviceId: string): Promise<Diagnosis> | null {
+    const recent = this.recent.get(deviceId);
+    return recent && this.now() - recent.at <= RECENT_DIAGNOSIS_MS ? Promise.resolve(recent.diagnosis) : null;
   }
 
   /** Null while the device is away (re-enumerating after a reset, unplugged). */
