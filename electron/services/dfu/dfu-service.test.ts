@@ -3,6 +3,10 @@ import { RescueError } from '../../../shared/errors';
 import { labHarness, type LabHarness } from '../usb/testing/lab-harness';
 import { DfuService } from './dfu-service';
 import { realSleep } from '../usb/sleep';
+import { DeviceManager } from '../usb/device-manager';
+import type { UsbDeviceLike } from '../usb/webusb';
+import { OperationLog } from '../operations/operation-log';
+import { OperationRunner } from '../operations/operation-runner';
 
 let h: LabHarness | null = null;
 afterEach(async () => {
@@ -103,6 +107,27 @@ describe('DfuService.enterDfu on the device lab', () => {
       if (event === 'operations.progress' && p.phase === 'await-buttons') operations.cancel(p.operationId);
     });
     await expect(operations.run('enter-dfu', device.deviceId, (ctx) => service.enterDfu(device.deviceId, ctx))).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('unsupported platforms', () => {
+  it('a Spark Core is listed as not supported and refused with WRONG_PLATFORM', async () => {
+    const core = {
+      vendorId: 0x1d50,
+      productId: 0x607f,
+      serialNumber: '0123456789abcdef01234567',
+      opened: false,
+      configurations: [],
+    } as unknown as UsbDeviceLike;
+    const source = { list: async () => [{ device: core, virtual: false, scenario: null }], onChange: () => () => undefined, problem: () => null };
+    const opLog = new OperationLog(null);
+    const serial = { locate: async () => null, touchBaud: async () => undefined };
+    const devices = new DeviceManager({ sources: source, serial, opLog });
+    expect(await devices.list()).toEqual([expect.objectContaining({ platformId: 0, platformName: 'Spark Core (not supported)', mode: 'dfu' })]);
+    const service = new DfuService({ devices, serial, opLog });
+    const operations = new OperationRunner(null, opLog);
+    await expect(operations.run('enter-dfu', core.serialNumber!, (ctx) => service.enterDfu(core.serialNumber!, ctx))).rejects.toMatchObject({ code: 'WRONG_PLATFORM' });
+    await expect(operations.run('flash', core.serialNumber!, (ctx) => service.openSession(core.serialNumber!, ctx))).rejects.toMatchObject({ code: 'WRONG_PLATFORM' });
   });
 });
 

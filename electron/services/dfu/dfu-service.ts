@@ -41,7 +41,7 @@ export class DfuService {
   /** The first route that works: already → control request 50 → 14400 baud → guided buttons. */
   async enterDfu(deviceId: string, ctx: OperationContext, options: EnterDfuOptions = {}): Promise<{ method: EnterDfuMethod; device: DeviceSummary }> {
     const devices = this.deps.devices;
-    const device = await devices.find(deviceId);
+    const device = supported(await devices.find(deviceId));
     if (device.usbMode === 'dfu') return { method: 'already', device: await devices.summary(deviceId) };
     const switchTimeout = Math.min(SWITCH_TIMEOUT_MS, options.timeoutMs ?? SWITCH_TIMEOUT_MS);
 
@@ -95,7 +95,7 @@ export class DfuService {
       await existing.close();
     }
     this.sessions.delete(deviceId);
-    let device: AttachedDevice = await this.deps.devices.find(deviceId);
+    let device: AttachedDevice = supported(await this.deps.devices.find(deviceId));
     if (device.usbMode !== 'dfu') {
       await this.enterDfu(deviceId, ctx);
       device = await this.deps.devices.find(deviceId);
@@ -158,6 +158,19 @@ export class DfuService {
       return false;
     }
   }
+}
+
+/** The Spark Core and platforms outside the supported list have other bootloaders and flash maps. */
+function supported(device: AttachedDevice): AttachedDevice {
+  if (platformById(device.platformId)) return device;
+  throw new RescueError(
+    'WRONG_PLATFORM',
+    device.platformId === 0
+      ? 'This is a Spark Core (Gen 1); Particle Rescue does not support it.'
+      : `Platform ${device.platformId} is not one Particle Rescue supports.`,
+    'Use the Particle CLI for this device. Supported: Photon, P1, Electron, Argon, Boron, B-SoM, B5-SoM, Tracker, P2 / Photon 2.',
+    { platformId: device.platformId },
+  );
 }
 
 /** What the UI shows at the buttons step: which buttons, in which order, and what the LED does. */
