@@ -61,6 +61,34 @@ test('electron-seed keys are repaired with one click from its device card', asyn
   await expect(result).toHaveAttribute('data-action', /generated|restored-from-backup/);
   await expect(card.getByTestId('slot-hashes')).toContainText('changed');
   await snap(page, 'repair-electron-seed-4-done');
+
+  // The repair backed the configuration area up first; the backup checks out against its manifest.
+  await page.getByTestId('nav-backups').click();
+  const backup = page.getByTestId('backup-list').locator('li.backup').first();
+  await expect(backup).toBeVisible();
+  await backup.getByTestId('backup-verify').click();
+  await expect(backup.getByTestId('backup-check')).toHaveAttribute('data-ok', 'true');
+  await snap(page, 'repair-electron-seed-5-backup');
+});
+
+test('keyboard only: pick the LED pattern with the arrow keys and diagnose', async ({ page }) => {
+  const card = await attachVirtual(page, 'photon-no-wifi');
+  await card.getByTestId('rescue-device').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: /What is your LED doing/ })).toBeFocused();
+  const tabUntil = async (matches: () => Promise<boolean>) => {
+    for (let i = 0; i < 60 && !(await matches()); i++) await page.keyboard.press('Tab');
+    expect(await matches()).toBe(true);
+  };
+  await tabUntil(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio'));
+  await page.keyboard.press('ArrowDown');
+  const picked = await page.evaluate(() => (document.activeElement as HTMLInputElement).value);
+  await expect(page.getByTestId('led-detail')).toHaveAttribute('data-pattern-id', picked);
+  await snap(page, 'keyboard-1-led');
+  await tabUntil(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'run-diagnosis'));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: /The diagnosis and the plan/ })).toBeFocused({ timeout: 60_000 });
+  await snap(page, 'keyboard-2-plan');
 });
 
 test('photon-no-wifi is diagnosed as listening mode with Wi-Fi advice', async ({ page }) => {
