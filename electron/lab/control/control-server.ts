@@ -8,7 +8,8 @@ export interface RequestProcessor {
   serviceRequestsSupported(): boolean;
   /** Called on INIT, before the payload arrives: 40/41/50/60/70 cancel connection attempts. */
   onInit(type: number): void;
-  process(type: number, payload: Uint8Array): Promise<{ result: number; data?: Uint8Array }>;
+  /** `afterReply` runs once the host has fetched the result (the request is freed or reset). */
+  process(type: number, payload: Uint8Array): Promise<{ result: number; data?: Uint8Array; afterReply?: () => void }>;
   /** Simple 0x50 requests (§6); undefined = stall. */
   vendorIn(index: number, length: number): Uint8Array | undefined;
   vendorOut(index: number): boolean;
@@ -25,6 +26,7 @@ interface ActiveRequest {
   result: number;
   reply: Uint8Array;
   sent: number;
+  afterReply?: () => void;
 }
 
 export const MAX_ACTIVE_REQUESTS = 4;
@@ -102,15 +104,24 @@ export class ControlServer implements ControlHandler {
     void new Promise((resolve) => setImmediate(resolve))
       .then(() => this.processor.process(request.type, request.payload))
       .then(
-        ({ result, data }) => ({ result, data: data ?? new Uint8Array(0) }),
-        () => ({ result: RESULT.ERROR as number, data: new Uint8Array(0) }),
+        ({ result, data, afterReply }) => ({ result, data: data ?? new Uint8Array(0), afterReply }),
+        () => ({ result: RESULT.ERROR as number, data: new Uint8Array(0), afterReply: undefined }),
       )
-      .then(({ result, data }) => {
+      .then(({ result, data, afterReply }) => {
         if (request.stage !== 'processing') return;
         request.result = result;
         request.reply = data;
+        request.afterReply = afterReply;
         request.stage = 'done';
       });
+  }
+
+  /** The request is over for the host: free it, then let the device act (reset, DFU, safe mode). */
+  private free(request: ActiveRequest): void {
+    this.requests.delete(request.id);
+    const after = request.afterReply;
+    request.afterReply = undefined;
+    after?.();
   }
 
   private check(id: number): Uint8Array {
@@ -125,7 +136,7 @@ export class ControlServer implements ControlHandler {
         return encodeServiceReply({ status: SERVICE_STATUS.PENDING, id });
       default: {
         const size = request.reply.length;
-        if (size === 0) this.requests.delete(id);
+        if (size === 0) this.free(request);
         return encodeServiceReply({ status: SERVICE_STATUS.OK, id, result: request.result, ...(size > 0 ? { size } : {}) });
       }
     }
@@ -147,20 +158,22 @@ export class ControlServer implements ControlHandler {
     if (request.sent + length > request.reply.length) return 'stall';
     const chunk = request.reply.slice(request.sent, request.sent + length);
     request.sent += length;
-    if (request.sent === request.reply.length) this.requests.delete(id);
+    if (request.sent === request.reply.length) this.free(request);
     return chunk;
   }
 
   private reset(id: number): Uint8Array {
     if (id === 0) {
-      for (const request of this.requests.values()) request.stage = 'cancelled';
-      this.requests.clear();
+      for (const request of [...this.requests.values()]) {
+        request.stage = 'cancelled';
+        this.free(request);
+      }
       return encodeServiceReply({ status: SERVICE_STATUS.OK });
     }
     const request = this.requests.get(id);
     if (!request) return encodeServiceReply({ status: SERVICE_STATUS.NOT_FOUND });
     request.stage = 'cancelled';
-    this.requests.delete(id);
+    this.free(request);
     return encodeServiceReply({ status: SERVICE_STATUS.OK, id });
   }
 }

@@ -78,7 +78,7 @@ export class DeviceRequests implements RequestProcessor {
     if (type === 40 || type === 41 || type === 50 || type === 60 || type === 70) this.target.cancelConnection();
   }
 
-  async process(type: number, payload: Uint8Array): Promise<{ result: number; data?: Uint8Array }> {
+  async process(type: number, payload: Uint8Array): Promise<{ result: number; data?: Uint8Array; afterReply?: () => void }> {
     const t = this.target;
     if (type === 1) return { result: RESULT.OK, data: payload };
     // Unknown types fall through to the application handler, which answers NOT_SUPPORTED.
@@ -88,15 +88,13 @@ export class DeviceRequests implements RequestProcessor {
         return { result: RESULT.OK, data: encode(ctrl.GetDeviceIdReply, { id: t.deviceId }) };
       case 30:
         return { result: RESULT.OK, data: encode(ctrl.GetSystemVersionReply, { version: t.systemVersion }) };
+      // The device acts ≈1000 ms after the reply; here the wait starts once the host has the result.
       case 40:
-        t.schedule('reset');
-        return { result: RESULT.OK };
+        return { result: RESULT.OK, afterReply: () => t.schedule('reset') };
       case 50:
-        t.schedule('dfu');
-        return { result: RESULT.OK };
+        return { result: RESULT.OK, afterReply: () => t.schedule('dfu') };
       case 60:
-        t.schedule('safe');
-        return { result: RESULT.OK };
+        return { result: RESULT.OK, afterReply: () => t.schedule('safe') };
       case 70:
         t.startListening();
         return { result: RESULT.OK };

@@ -177,8 +177,11 @@ export class VirtualParticleDevice implements ControlTarget {
 
   schedule(action: 'reset' | 'dfu' | 'safe'): void {
     const token = this.bootToken;
-    void this.opts.sleep(this.opts.timing.actionDelayMs).then(() => {
-      if (token === this.bootToken) void this.reboot(action === 'reset' ? null : action);
+    // The USB reply leaves the device before it starts counting down.
+    setImmediate(() => {
+      void this.opts.sleep(this.opts.timing.actionDelayMs).then(() => {
+        if (token === this.bootToken) void this.reboot(action === 'reset' ? null : action);
+      });
     });
   }
 
