@@ -65,7 +65,12 @@ function keyFindings(health: KeyHealth | null): Finding[] {
   if (!health.dctReadable) {
     return [{ id: 'dct', source: 'dct', severity: 'warn', title: 'Key store not readable', detail: health.problems[0] ?? 'The configuration area could not be read over DFU.' }];
   }
-  return [privateKeyFinding(health), serverKeyFinding(health)];
+  const slots = [privateKeyFinding(health), serverKeyFinding(health)];
+  // Slots that look fine can still be wrong for the cloud (it holds another public key): say so.
+  if (!health.healthy && !slots.some((f) => f.severity === 'error')) {
+    slots.push({ id: 'keys', source: 'dct', severity: 'error', title: 'Keys need repair', detail: health.problems.join(' ') || 'The key health check failed.' });
+  }
+  return slots;
 }
 
 /** One finding per fact that was found out, so the user sees the evidence behind the summary. */

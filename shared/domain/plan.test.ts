@@ -138,6 +138,13 @@ describe('buildPlan', () => {
     expect(buildDiagnosis(f, DEVICE_ID).summary).not.toMatch(/listening/);
   });
 
+  it('reports keys the cloud rejects even when both slots look valid', () => {
+    const unhealthy = keyHealth({ healthy: false, problems: ['The cloud holds a different public key.'] }, { matchesDevicePublicKey: true });
+    const diagnosis = buildDiagnosis(facts({ cloudStatus: 'connecting', keyHealth: unhealthy }), DEVICE_ID);
+    expect(diagnosis.findings.find((f) => f.id === 'keys')).toMatchObject({ severity: 'error', detail: 'The cloud holds a different public key.' });
+    expect(buildDiagnosis(facts({}), DEVICE_ID).findings.some((f) => f.id === 'keys')).toBe(false);
+  });
+
   it('does not blame the network when the device itself has a fault', () => {
     const f = facts({ cloudStatus: 'connecting', keyHealth: keyHealth({ healthy: false }), ledPatternId: 'blinking-green' });
     expect(step(buildPlan(f), 'wifi').action).toBe('skip');
