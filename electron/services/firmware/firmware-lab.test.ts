@@ -181,14 +181,19 @@ describe('FirmwareService on the device lab', () => {
         if (!armed && u.phase === phase) {
           armed = true;
           device.faults.add({ kind: 'disconnect', at: 2 });
+          // While the app is switching it to DFU, the user sees the cable come loose, replugs it and
+          // holds the buttons for DFU mode (the app's fallback instructions).
+          if (phase === 'enter-dfu') {
+            device.events.once('detach', () => setTimeout(() => void (device.mode === 'off' && device.pressButtons('dfu')), 0));
+          }
         }
       }).catch((e: unknown) => e);
       expect(armed).toBe(true);
       if (first instanceof RescueError) {
         expect(first.fix).toMatch(/run the same flash again|unplug and replug/i);
       } else {
-        // Entering DFU falls back to the 14400-baud route by itself; a cut module-info request after the
-        // restart is reported as written-and-verified but unconfirmed.
+        // Entering DFU recovers with the user's buttons; a cut module-info request after the restart is
+        // reported as written-and-verified but unconfirmed.
         expect(phase === 'enter-dfu' || phase === 'confirm').toBe(true);
         expect((first as { confirmation: string }).confirmation).toBe(phase === 'confirm' ? 'unconfirmed' : 'confirmed');
       }

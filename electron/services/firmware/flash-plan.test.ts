@@ -144,6 +144,18 @@ describe('planFlash warnings', () => {
     expect(p.plan.problems).toEqual([]);
     expect(p.plan.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/v2302 with the older v1213/), expect.stringMatching(/v2302 with the older v1213/)]);
   });
+
+  it('warns when the app already on the device would be left without the Device OS it needs', () => {
+    const device = HEALTHY_PHOTON.map((m) => (m.function === 'userPart' ? { ...m, dependencies: [{ function: 'systemPart' as const, index: 2, version: 2302 }] } : m));
+    const p = planFlash({
+      deviceId: DEVICE,
+      platformId: 6,
+      inspected: inspectFiles([{ fileName: 'sp1.bin', data: photonSystemPart1(1213) }, { fileName: 'sp2.bin', data: photonSystemPart2(1213) }]),
+      installed: device,
+    });
+    expect(p.plan.problems).toEqual([]);
+    expect(p.plan.warnings.at(-1)?.message).toMatch(/app on the device needs system part 2 v2302.*safe mode/);
+  });
 });
 
 describe('planFlash with a full Device OS release archive', () => {
