@@ -9,7 +9,7 @@ import { stepsToRun, useWizard } from './wizard-store';
 export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
   const { startRescue, runVerify, backTo, setFirmware } = useWizard();
   const steps = stepsToRun(diagnosis.plan);
-  const writes = steps.filter((s) => s !== 'diagnose' && s !== 'verify');
+  const writes = steps.filter((s) => s !== 'verify');
   return (
     <section className="stage" data-testid="stage-plan" aria-labelledby="stage-plan-title">
       <FocusHeading focusKey="plan">

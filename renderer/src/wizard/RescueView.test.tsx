@@ -77,7 +77,7 @@ describe('rescue wizard', () => {
     expect(document.activeElement?.textContent).toMatch(/The diagnosis and the plan/);
 
     fireEvent.click(screen.getByTestId('start-rescue'));
-    await waitFor(() => expect(api.callsOf('rescue.start')).toEqual([{ deviceId: DEVICE_ID, steps: ['diagnose', 'enter-dfu', 'repair-keys', 'verify'] }]));
+    await waitFor(() => expect(api.callsOf('rescue.start')).toEqual([{ deviceId: DEVICE_ID, steps: ['enter-dfu', 'repair-keys', 'verify'] }]));
     await screen.findByTestId('stage-rescue');
 
     act(() => api.emit('operations.progress', { operationId: 'op-rescue-1', deviceId: DEVICE_ID, phase: 'await-buttons', message: 'Press the buttons', step: 'enter-dfu' }));
@@ -155,7 +155,7 @@ describe('reflash steps', () => {
       expect(api.callsOf('rescue.start')).toEqual([
         {
           deviceId: DEVICE_ID,
-          steps: ['diagnose', 'enter-dfu', 'reflash-os', 'repair-keys', 'verify'],
+          steps: ['enter-dfu', 'reflash-os', 'repair-keys', 'verify'],
           firmware: { os: [{ fileName: 'system-part1.bin', dataBase64: 'AQID+g==' }] },
         },
       ]),
@@ -165,8 +165,9 @@ describe('reflash steps', () => {
 
 describe('rescueStepStatus', () => {
   it('marks steps before the active one done and the rest waiting', () => {
-    const status = rescueStepStatus(['diagnose', 'enter-dfu', 'repair-keys'], 'enter-dfu', 'running');
-    expect(['diagnose', 'enter-dfu', 'repair-keys', 'wifi'].map((s) => status(s as never))).toEqual(['done', 'active', 'pending', null]);
-    expect(rescueStepStatus(['diagnose'], null, 'succeeded')('diagnose')).toBe('done');
+    const status = rescueStepStatus(['enter-dfu', 'repair-keys', 'verify'], 'repair-keys', 'running');
+    expect(['diagnose', 'enter-dfu', 'repair-keys', 'verify', 'wifi'].map((s) => status(s as never))).toEqual(['done', 'done', 'active', 'pending', null]);
+    expect(rescueStepStatus(['verify'], null, 'succeeded')('verify')).toBe('done');
+    expect(rescueStepStatus(['enter-dfu', 'verify'], 'enter-dfu', 'failed')('enter-dfu')).toBe('failed');
   });
 });

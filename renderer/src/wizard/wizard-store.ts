@@ -36,9 +36,12 @@ interface WizardState {
 
 const IDLE = { status: 'idle' } as const;
 
-/** The steps rescue.start receives: exactly those the plan marks to run, in plan order. */
+/**
+ * The steps rescue.start receives: those the plan marks to run, in plan order, except the diagnosis
+ * the wizard has just run (running it again would only repeat it in the report).
+ */
 export function stepsToRun(plan: PlanStep[]): WizardStepId[] {
-  return plan.filter((s) => s.action === 'run').map((s) => s.step);
+  return plan.filter((s) => s.action === 'run' && s.step !== 'diagnose').map((s) => s.step);
 }
 
 export const useWizard = create<WizardState>((set, get) => ({
