@@ -17,7 +17,17 @@ afterEach(async () => {
 function env(deviceId: string, json = false): CliEnv & { out: string[] } {
   const out: string[] = [];
   const services = { bus: new EventBus(), operations: rig.operations, diagnosis: rig.diagnosis, reports: rig.reports } as unknown as Services;
-  return { out, json, print: (t) => out.push(t), printJson: (v) => out.push(JSON.stringify(v)), services: async () => services, deviceId: async () => deviceId };
+  return {
+    out,
+    json,
+    // Like the real CLI: text output is silent in --json mode.
+    print: (t) => {
+      if (!json) out.push(t);
+    },
+    printJson: (v) => out.push(JSON.stringify(v)),
+    services: async () => services,
+    deviceId: async () => deviceId,
+  };
 }
 
 describe('rescue and verify CLI commands', () => {
@@ -38,6 +48,14 @@ describe('rescue and verify CLI commands', () => {
     const { diagnosis, report } = JSON.parse(e.out.at(-1)!);
     expect(report).toBeNull();
     expect(diagnosis.plan.find((p: { step: string }) => p.step === 'wifi')).toMatchObject({ action: 'manual' });
+  });
+
+  it('rescue leaves manual steps to the user and says how to verify afterwards', async () => {
+    const device = await rig.attach('photon-no-wifi');
+    const e = env(device.deviceId);
+    expect(await rescueCommand.run({ positionals: [], flags: {} }, e)).toBe(1);
+    expect(e.out.join('\n')).toMatch(/manual Connect to Wi-Fi +.*particle serial wifi/);
+    expect(e.out.at(-1)).toBe(`Do the steps marked manual above and run \`particle-rescue verify ${device.deviceId}\`.`);
   });
 
   it('refuses an unknown LED pattern and a bad product id before touching the device', async () => {

@@ -73,10 +73,17 @@ export const rescueCommand: CliCommand = {
     try {
       const diagnosis = await services.operations.run('diagnose', deviceId, (ctx) => services.diagnosis.run(deviceId, { ledPatternId, readDct: true }, ctx));
       for (const line of formatDiagnosis(diagnosis)) env.print(line);
-      const steps = diagnosis.plan.filter((p) => p.action === 'run').map((p) => p.step);
+      const manual = diagnosis.plan.filter((p) => p.action === 'manual');
+      // Verifying before the user did the manual steps would only wait for a connection that cannot come.
+      const steps = diagnosis.plan.filter((p) => p.action === 'run' && !(p.step === 'verify' && manual.length > 0)).map((p) => p.step);
+      const later = manual.length > 0 ? `Then do the steps marked manual above and run \`particle-rescue verify ${deviceId}\`.` : null;
       if (args.flags['dry-run'] === true || steps.every((s) => s === 'diagnose')) {
         if (env.json) env.printJson({ diagnosis, report: null });
-        return 0;
+        if (later) {
+          env.print('');
+          env.print(later.replace(/^Then do/, 'Do'));
+        }
+        return manual.length > 0 && args.flags['dry-run'] !== true ? 1 : 0;
       }
       env.print('');
       env.print(`Running: ${steps.join(' → ')}`);
@@ -87,6 +94,10 @@ export const rescueCommand: CliCommand = {
       env.print(report.whatHappened);
       for (const step of report.steps) env.print(`  ${step.status.padEnd(9)} ${step.name}: ${step.message}`);
       env.print(`Report ${reportId} (particle-rescue report ${reportId})`);
+      if (later) {
+        env.print(later);
+        return 1;
+      }
       return report.outcome === 'rescued' || report.outcome === 'nothing-to-do' ? 0 : 1;
     } finally {
       stop();
