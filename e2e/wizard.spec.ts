@@ -108,3 +108,16 @@ test('photon-no-wifi is diagnosed as listening mode with Wi-Fi advice', async ({
   await expect(page.getByTestId('plan-step-repair-keys')).toHaveAttribute('data-action', 'skip');
   await snap(page, 'no-wifi-2-diagnosis');
 });
+
+test('photon-bad-system: the plan reinstalls Device OS first and asks for its files', async ({ page }) => {
+  const card = await attachVirtual(page, 'photon-bad-system');
+  await card.getByTestId('rescue-device').click();
+  await page.getByTestId('led-option-blinking-yellow').click();
+  await page.getByTestId('run-diagnosis').click();
+  await expect(page.getByTestId('stage-plan')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('plan-step-reflash-os')).toHaveAttribute('data-action', 'run');
+  const order = await page.getByTestId('plan').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-testid')));
+  expect(order.indexOf('plan-step-reflash-os')).toBeLessThan(order.indexOf('plan-step-repair-keys'));
+  await expect(page.getByTestId('firmware-os')).toBeVisible();
+  await snap(page, 'bad-system-1-plan');
+});
