@@ -7,7 +7,7 @@ import { RescueError } from '../../../shared/errors';
 import { derPrefix } from './der';
 import { bytesEqual } from './key-formats';
 import type { RepairOptions } from './key-service';
-import { startLabRig, type LabRig } from './testing/lab-rig';
+import { settled, startLabRig, type LabRig } from './testing/lab-rig';
 
 const AUTO: RepairOptions = { serverKey: { kind: 'auto' }, preferBackupKey: true };
 let rig: LabRig;
@@ -19,17 +19,8 @@ afterEach(async () => {
   await rig.close();
 });
 
-/** Attach, then wait until the firmware stopped changing its DCT (first boot fills the public key field, or a key). */
 async function attachSettled(scenario: string) {
-  const device = await rig.lab.attach(scenario, { timing: 'fast' });
-  let last = device.dctBytes().slice();
-  for (let stable = 0; stable < 5; ) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const now = device.dctBytes().slice();
-    stable = bytesEqual(now, last) ? stable + 1 : 0;
-    last = now;
-  }
-  return device;
+  return settled(await rig.lab.attach(scenario, { timing: 'fast' }), 5);
 }
 
 function haveOpenssl(): boolean {
@@ -139,10 +130,13 @@ describe('one-click key repair in the device lab', () => {
     const device = await rig.lab.attach('argon-seed', { timing: 'fast' });
     await rig.operations.run('repair-keys', device.deviceId, (ctx) => rig.keys.repair(device.deviceId, AUTO, ctx));
     const good = rig.cloud.devicePublicKeySpki(device.deviceId);
-    // A brown-out corrupts the key slot; the cloud API is down.
-    device.faults.add({ kind: 'brownout', slot: 'privateKey', at: 1 });
-    await rig.devices.list().catch(() => undefined);
-    expect(device.faults.fired.map((f) => f.kind)).toEqual(['brownout']);
+    // Something overwrites the start of the key slot (as a bad tool would); the cloud API is down.
+    await rig.operations.run('flash', device.deviceId, async (ctx) => {
+      const session = await rig.dfu.openSession(device.deviceId, ctx);
+      await session.write(1, KEY_SLOTS.udp.privateKey.offset, new Uint8Array(16), { erase: false });
+      await rig.dfu.leave(device.deviceId, ctx);
+    });
+    expect((await rig.operations.run('health-check', device.deviceId, (ctx) => rig.keys.healthCheck(device.deviceId, ctx))).privateKey.state).toBe('corrupt');
     rig.cloud.failNextRequests(1000, 503);
     const result = await rig.operations.run('repair-keys', device.deviceId, (ctx) => rig.keys.repair(device.deviceId, AUTO, ctx));
     expect(result).toMatchObject({ action: 'restored-from-backup', upload: 'not-needed', cloudConnected: true });

@@ -7,7 +7,7 @@ import type { FaultSpec } from '../../../lab/faults/fault-plan';
 import { derPrefix } from '../der';
 import { bytesEqual } from '../key-formats';
 import type { RepairOptions } from '../key-service';
-import { startLabRig, type LabRig } from './lab-rig';
+import { settled, startLabRig, type LabRig } from './lab-rig';
 
 /**
  * Fault matrix (shared by the two *.faults-*.lab.test.ts files so both kinds run in parallel):
@@ -24,15 +24,7 @@ let caseNo = 0;
 async function attachFresh(): Promise<VirtualParticleDevice> {
   caseNo += 1;
   const device = await rig.lab.attach(SCENARIO, { timing: 'fast', deviceId: `fa017000${caseNo.toString(16).padStart(16, '0')}` });
-  // Let the first boot settle (the firmware fills the public key field).
-  let last = device.dctBytes().slice();
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const now = device.dctBytes().slice();
-    stable = bytesEqual(now, last) ? stable + 1 : 0;
-    last = now;
-  }
-  return device;
+  return settled(device);
 }
 
 function repair(deviceId: string) {

@@ -10,7 +10,9 @@ import { DfuService } from '../../dfu/dfu-service';
 import { OperationLog } from '../../operations/operation-log';
 import { OperationRunner } from '../../operations/operation-runner';
 import { DeviceManager } from '../../usb/device-manager';
+import { bytesEqual } from '../key-formats';
 import { KeyService, type KeyServiceTiming } from '../key-service';
+import type { VirtualParticleDevice } from '../../../lab/device/virtual-particle-device';
 
 export interface LabRig {
   dataDir: string;
@@ -66,4 +68,16 @@ export async function startLabRig(opts: { timing?: TimingName; seed?: number; ke
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until the firmware stopped changing the DCT (its first boot fills the public key field, or a key). */
+export async function settled(device: VirtualParticleDevice, stablePolls = 3): Promise<VirtualParticleDevice> {
+  let last = device.dctBytes().slice();
+  for (let stable = 0; stable < stablePolls; ) {
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const now = device.dctBytes().slice();
+    stable = bytesEqual(now, last) ? stable + 1 : 0;
+    last = now;
+  }
+  return device;
 }
