@@ -88,6 +88,14 @@ export const PendingRepairSchema = z.object({
 });
 export type PendingRepair = z.infer<typeof PendingRepairSchema>;
 
+export const ServerKeyCandidateSchema = z.object({
+  protocol: z.enum(['tcp', 'udp']),
+  path: z.string(),
+  /** Checked against the genuine Particle Cloud key hashes: only genuine files are offered for writing. */
+  genuine: z.boolean(),
+});
+export type ServerKeyCandidate = z.infer<typeof ServerKeyCandidateSchema>;
+
 export const keysMethods = {
   'keys.healthCheck': query(z.object({ deviceId: DeviceIdSchema }), OperationRefSchema, 'Read the DCT over DFU and judge the key slots (read-only). Result: KeyHealth.'),
   'keys.repair': command(
@@ -101,5 +109,10 @@ export const keysMethods = {
     'One-click key repair: back up, regenerate, write, verify, upload, confirm. Resumable. Result: RepairResult.',
   ),
   'keys.pending': query(z.object({}), z.object({ pending: z.array(PendingRepairSchema) }), 'Repairs that stopped part-way and can be resumed.'),
+  'keys.serverKeyCandidates': query(
+    z.object({}),
+    z.object({ candidates: z.array(ServerKeyCandidateSchema) }),
+    "Server key files of an installed Particle CLI (assets/keys/{rsa,ec}.pub.der), each checked against the genuine hashes.",
+  ),
   'keys.resume': command(z.object({ deviceId: DeviceIdSchema }), OperationRefSchema, 'Resume an interrupted repair from its journal. Result: RepairResult.'),
 } as const;

@@ -3,7 +3,6 @@ import type { KeyHealth, RepairResult, ServerKeySource } from '../../../shared/c
 import { platformById } from '../../../shared/domain/platforms';
 import { RescueError } from '../../../shared/errors';
 import type { Services } from '../../services/container';
-import { findParticleCliKeyFiles } from '../../services/keys/particle-cli-keys';
 import type { CliCommand, CliEnv, ParsedArgs } from '../types';
 
 /** Mirrors operation progress to the terminal (button instructions, upload retries…). */
@@ -53,8 +52,8 @@ async function serverKeySource(args: ParsedArgs, services: Services, deviceId: s
   if (raw === 'cli') {
     const device = await services.devices.find(deviceId);
     const protocol = platformById(device.platformId)?.protocol ?? 'udp';
-    const found = (await findParticleCliKeyFiles()).find((c) => c.protocol === protocol);
-    if (!found) throw new RescueError('NOT_FOUND', 'No installed Particle CLI key file was found.', 'Pass the file yourself: --server-key <path to rsa.pub.der or ec.pub.der>, or use --server-key blank.');
+    const found = (await services.keys.serverKeyCandidates()).find((c) => c.protocol === protocol && c.genuine);
+    if (!found) throw new RescueError('NOT_FOUND', 'No genuine server key file of an installed Particle CLI was found.', 'Pass the file yourself: --server-key <path to rsa.pub.der or ec.pub.der>, or use --server-key blank.');
     file = found.path;
   }
   const data = await readFile(file).catch((error: unknown) => {

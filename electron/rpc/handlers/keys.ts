@@ -10,6 +10,7 @@ export function keysHandlers(deps: { keys: KeyService; operations: OperationRunn
     'keys.repair': ({ deviceId, serverKey, productId, preferBackupKey }) =>
       operations.start('repair-keys', deviceId, (ctx) => keys.repair(deviceId, { serverKey, productId, preferBackupKey }, ctx)),
     'keys.pending': async () => ({ pending: await keys.pending() }),
+    'keys.serverKeyCandidates': async () => ({ candidates: await keys.serverKeyCandidates() }),
     'keys.resume': ({ deviceId }) => operations.start('repair-keys', deviceId, (ctx) => keys.resume(deviceId, ctx)),
   };
 }

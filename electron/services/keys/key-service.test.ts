@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -220,3 +221,26 @@ function buildOtherServerSlot(): Uint8Array {
   slot.set([1, 11, ...Buffer.from('example.com')], 192);
   return slot;
 }
+
+describe('Particle CLI server key files', () => {
+  const fixture = join(__dirname, '../../../../shared/fixtures/keys/ec.pub.der');
+
+  it.runIf(existsSync(fixture))('offers the installed CLI key files, marking only genuine ones', async () => {
+    const keysDir = join(dataDir, 'home', '.particle', 'node_modules', 'particle-cli', 'assets', 'keys');
+    await mkdir(keysDir, { recursive: true });
+    await copyFile(fixture, join(keysDir, 'ec.pub.der'));
+    await writeFile(join(keysDir, 'rsa.pub.der'), Buffer.from(spki('rsa'), 'base64'));
+    const { keys } = service(new FakeKeyRig(ID, 12, profile));
+    const candidates = await keys.serverKeyCandidates({
+      home: join(dataDir, 'home'),
+      platform: 'linux',
+      env: {},
+      exists: async (p) => existsSync(p),
+      list: async () => [],
+    });
+    expect(candidates).toEqual([
+      { protocol: 'tcp', path: join(keysDir, 'rsa.pub.der'), genuine: false },
+      { protocol: 'udp', path: join(keysDir, 'ec.pub.der'), genuine: true },
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { CloudProfile } from '../../../shared/contract/cloud';
-import type { KeyHealth, PendingRepair, RepairResult, ServerKeySource } from '../../../shared/contract/keys';
+import { readFile } from 'node:fs/promises';
+import type { KeyHealth, PendingRepair, RepairResult, ServerKeyCandidate, ServerKeySource } from '../../../shared/contract/keys';
 import type { BackupSummary, RestoreResult } from '../../../shared/contract/backups';
 import { KEY_SLOTS } from '../../../shared/domain/dct-layout';
 import { RescueError } from '../../../shared/errors';
@@ -17,6 +18,8 @@ import type { AttachedDevice } from '../usb/attached-device';
 import type { CloudStatus } from '../control/control-client';
 import { has, lastStep, RepairJournalStore, type RepairJournal } from './repair-journal';
 import { planServerKeyImage } from './server-key-plan';
+import { analyzeServerKeySlot } from './server-key';
+import { findParticleCliKeyFiles, type CliKeySearchEnv } from './particle-cli-keys';
 
 export interface KeyServiceTiming {
   /** How long to wait for a device that is re-enumerating (just reset, just left DFU). */
@@ -111,6 +114,17 @@ export class KeyService {
     } finally {
       await this.release(dfu, ctx);
     }
+  }
+
+  /** The installed Particle CLI's server key files, each judged by its SHA-256 (never trusted by path). */
+  async serverKeyCandidates(search?: CliKeySearchEnv): Promise<ServerKeyCandidate[]> {
+    const out: ServerKeyCandidate[] = [];
+    for (const found of await findParticleCliKeyFiles(search)) {
+      const data = await readFile(found.path).catch(() => null);
+      const analysis = data ? analyzeServerKeySlot(new Uint8Array(data), found.protocol, null) : null;
+      out.push({ ...found, genuine: analysis?.state === 'genuine' });
+    }
+    return out;
   }
 
   /** Repairs that stopped part-way, from the journals on disk (so they survive a restart). */
