@@ -126,6 +126,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     reports,
     close: async () => {
       await serial.stopAll();
+      await dfu.close();
+      devices.close();
       await lab.close();
       await virtualCloud.stop();
     },
