@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../../shared/contract/app';
 import { getApi } from '../api';
 import { BackupsView } from '../backups/BackupsView';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -9,6 +8,7 @@ import { LogsView } from '../logs/LogsView';
 import { ReportsView } from '../reports/ReportsView';
 import { SettingsView } from '../settings/SettingsView';
 import { RescueView } from '../wizard/RescueView';
+import { READ_ONLY_HINT, useAppInfo } from './app-info';
 import { useDevices, watchDevices } from './devices-store';
 import { go, useNav, VIEWS, type ViewId } from './nav-store';
 import { wireOperationEvents } from './operations';
@@ -25,7 +25,7 @@ const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
 
 export function App() {
   const view = useNav((s) => s.view);
-  const [info, setInfo] = useState<AppInfo | null>(null);
+  const info = useAppInfo((s) => s.info);
   const [problem, setProblem] = useState<Problem | null>(null);
 
   useEffect(() => {
@@ -40,7 +40,7 @@ export function App() {
     wireLogEvents(api);
     api
       .call('app.info', {})
-      .then(setInfo)
+      .then((value) => useAppInfo.setState({ info: value }))
       .catch((e) => setProblem(toProblem(e)));
     return watchDevices(api);
   }, []);
@@ -81,7 +81,7 @@ export function App() {
       </header>
       {info?.readOnly && (
         <p className="notice notice-warn" role="status">
-          This rescue station only diagnoses and reads. Repairs are switched off.
+          {READ_ONLY_HINT}
         </p>
       )}
       <main id="main" className="app-main">

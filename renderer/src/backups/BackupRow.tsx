@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { BackupSummary } from '../../../shared/contract/backups';
 import { getApi } from '../api';
+import { READ_ONLY_HINT, useReadOnly } from '../app/app-info';
 import { useGuarded } from '../app/use-guarded';
 import { useOperation } from '../app/use-operation';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -12,6 +13,7 @@ export function BackupRow({ backup, onChanged }: { backup: BackupSummary; onChan
   const { problem, guard } = useGuarded();
   const [confirming, setConfirming] = useState(false);
   const { run, start } = useOperation<unknown>();
+  const readOnly = useReadOnly();
 
   const verify = () => guard(async () => setCheck(await getApi().call('backups.verify', { backupId: backup.backupId })));
 
@@ -44,7 +46,10 @@ export function BackupRow({ backup, onChanged }: { backup: BackupSummary; onChan
           Check the files
         </button>
         {!confirming && (
-          <button type="button" className="btn" data-testid="backup-restore" disabled={run.status === 'running'} onClick={() => setConfirming(true)}>
+          <button type="button" className="btn" data-testid="backup-restore" disabled={run.status === 'running' || readOnly}
+            title={readOnly ? READ_ONLY_HINT : undefined}
+            onClick={() => setConfirming(true)}
+          >
             Restore to the device
           </button>
         )}

@@ -17,9 +17,10 @@ let api: FakeApi;
 
 beforeEach(() => {
   useOperations.setState({ progress: {}, finished: {} });
-  useRepairs.setState({ runs: {} });
+  useRepairs.setState({ runs: {}, pending: {} });
   api = createFakeApi({
     'keys.repair': () => ({ operationId: 'op-repair-1', kind: 'repair-keys', deviceId: DEVICE_ID }),
+    'keys.resume': () => ({ operationId: 'op-resume-1', kind: 'repair-keys', deviceId: DEVICE_ID }),
     'operations.get': () => ({ running: true, finished: null, lastProgress: null }),
   });
   setApiForTests(api);
@@ -61,5 +62,16 @@ describe('device card', () => {
     expect(screen.getByTestId('repair-cloud').textContent).toMatch(/back on the cloud/);
     // Fingerprints only: never more than a hash prefix of the slots.
     expect(screen.getByTestId('slot-hashes').textContent).toContain('cccccccccccc');
+  });
+});
+
+describe('interrupted repair', () => {
+  it('offers to resume a repair a previous session left part-way', async () => {
+    useRepairs.setState({ pending: { [DEVICE_ID]: { deviceId: DEVICE_ID, lastCompletedStep: 'write-key', startedAt: T, uploadQueued: true, backupIds: ['bk-1'], lastError: 'The device was unplugged.' } } });
+    render(<DeviceCard device={device} />);
+    expect(screen.getByTestId('repair-pending').textContent).toMatch(/write-key.*unplugged.*upload is still queued/);
+    fireEvent.click(screen.getByTestId('repair-resume'));
+    await waitFor(() => expect(api.callsOf('keys.resume')).toEqual([{ deviceId: DEVICE_ID }]));
+    await waitFor(() => expect(screen.getByTestId('repair').getAttribute('data-status')).toBe('running'));
   });
 });

@@ -1,12 +1,17 @@
+import { useEffect } from 'react';
 import { useDevices } from '../app/devices-store';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FocusHeading } from '../components/FocusHeading';
 import { DeviceCard } from './DeviceCard';
+import { loadPendingRepairs } from './repairs-store';
 import { VirtualDeviceOffer } from './VirtualDeviceOffer';
 
 export function DevicesView() {
   const { devices, usb, loaded, problem } = useDevices();
   const none = loaded && devices.length === 0;
+  useEffect(() => {
+    void loadPendingRepairs();
+  }, []);
   return (
     <div className="view" data-testid="devices-view">
       <FocusHeading testId="view-heading">Devices</FocusHeading>

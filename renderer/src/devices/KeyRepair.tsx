@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { RepairResult } from '../../../shared/contract/keys';
 import type { DeviceSummary } from '../../../shared/domain';
 import { OperationPanel } from '../components/OperationPanel';
+import { READ_ONLY_HINT, useReadOnly } from '../app/app-info';
 import { SlotHashes } from '../components/SlotHashes';
 import { clearRepair, repairRun, startRepair, useRepairs } from './repairs-store';
 
@@ -15,7 +16,9 @@ const UPLOAD_TEXT: Record<RepairResult['upload'], string> = {
 export function KeyRepair({ device }: { device: DeviceSummary }) {
   const [confirming, setConfirming] = useState(false);
   const run = useRepairs(repairRun(device.deviceId));
-  const busy = run.status === 'running' || device.busy;
+  const pending = useRepairs((s) => s.pending[device.deviceId]);
+  const readOnly = useReadOnly();
+  const busy = run.status === 'running' || device.busy || readOnly;
 
   const repair = () => {
     setConfirming(false);
@@ -25,12 +28,24 @@ export function KeyRepair({ device }: { device: DeviceSummary }) {
   return (
     <div className="key-repair">
       {!confirming && run.status !== 'running' && (
-        <button type="button" className="btn" data-testid="repair-keys" disabled={busy} onClick={() => {
+        <button type="button" className="btn" data-testid="repair-keys" disabled={busy} title={readOnly ? READ_ONLY_HINT : undefined} onClick={() => {
             clearRepair(device.deviceId);
             setConfirming(true);
           }}>
           Repair keys
         </button>
+      )}
+      {pending && run.status === 'idle' && !confirming && (
+        <div className="notice notice-warn" role="status" data-testid="repair-pending">
+          <p>
+            A key repair stopped part-way on {new Date(pending.startedAt).toLocaleString()} (last finished step: {pending.lastCompletedStep}).
+            {pending.lastError ? ` It stopped because: ${pending.lastError}` : ''}
+            {pending.uploadQueued ? ' Its cloud upload is still queued.' : ''} Resume it to finish from where it stopped.
+          </p>
+          <button type="button" className="btn btn-primary" data-testid="repair-resume" disabled={busy} onClick={() => void startRepair(device.deviceId, 'resume')}>
+            Resume the repair
+          </button>
+        </div>
       )}
       {confirming && (
         <div className="confirm" role="group" aria-label="Confirm key repair" data-testid="repair-confirm">

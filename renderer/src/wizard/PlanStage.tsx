@@ -1,4 +1,5 @@
 import type { Diagnosis } from '../../../shared/contract/diagnosis';
+import { READ_ONLY_HINT, useReadOnly } from '../app/app-info';
 import { FocusHeading } from '../components/FocusHeading';
 import { DiagnosisSummary } from './DiagnosisSummary';
 import { FirmwarePicker } from './FirmwarePicker';
@@ -10,6 +11,7 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
   const { startRescue, runVerify, backTo, setFirmware } = useWizard();
   const steps = stepsToRun(diagnosis.plan);
   const writes = steps.filter((s) => s !== 'verify');
+  const readOnly = useReadOnly();
   return (
     <section className="stage" data-testid="stage-plan" aria-labelledby="stage-plan-title">
       <FocusHeading focusKey="plan">
@@ -38,7 +40,14 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
       <ManualSteps plan={diagnosis.plan} />
       <div className="stage-actions">
         {writes.length > 0 ? (
-          <button type="button" className="btn btn-primary" data-testid="start-rescue" onClick={() => void startRescue()}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="start-rescue"
+            disabled={readOnly}
+            title={readOnly ? READ_ONLY_HINT : undefined}
+            onClick={() => void startRescue()}
+          >
             Start the rescue ({writes.length} step{writes.length === 1 ? '' : 's'} that change the device)
           </button>
         ) : steps.includes('verify') ? (
