@@ -1,4 +1,4 @@
-import { DCT_SIZE } from '../../../shared/domain/dct-layout';
+import { DCT_OFFSETS, DCT_SIZE } from '../../../shared/domain/dct-layout';
 import { RescueError } from '../../../shared/errors';
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
@@ -64,18 +64,33 @@ export function refuseProtected(deviceId: string): RescueError {
   return new RescueError('DEVICE_PROTECTED', `Device ${deviceId}: ${PROTECTED_MESSAGE} Nothing was written.`, PROTECTED_FIX);
 }
 
-export async function readDct(session: KeyDfuSession, ctx: OperationContext): Promise<Uint8Array> {
+const UNREADABLE_FIX =
+  'On a Photon/P1 the DCT is readable over DFU only while system part 2 is valid: reflash Device OS first, then repair the keys.';
+
+/**
+ * Reads the application DCT and checks it is this device's: where the DCT holds a device ID it must be
+ * ours. A Gen 2 bootloader without a valid system part 2 answers DCT reads with unrelated flash, and
+ * writing keys "into" that would be writing blind.
+ */
+export async function readDct(session: KeyDfuSession, deviceId: string, ctx: OperationContext): Promise<Uint8Array> {
   ctx.progress({ phase: 'read-dct', message: 'Reading the device configuration (DCT)…', bytesTotal: DCT_SIZE });
+  let dct: Uint8Array;
   try {
-    return await session.read(DCT_ALT, 0, DCT_SIZE, undefined, ctx.signal);
+    dct = await session.read(DCT_ALT, 0, DCT_SIZE, undefined, ctx.signal);
   } catch (error) {
-    if (error instanceof RescueError && error.code !== 'REGION_NOT_READABLE') throw error;
+    if (!RescueError.is(error, 'REGION_NOT_READABLE')) throw error;
+    throw new RescueError('DCT_UNREADABLE', 'The device configuration (DCT) could not be read over DFU.', UNREADABLE_FIX);
+  }
+  const idField = dct.subarray(DCT_OFFSETS.deviceId, DCT_OFFSETS.deviceId + 12);
+  const stored = Buffer.from(idField).toString('hex');
+  if (!idField.every((b) => b === 0xff) && stored !== deviceId) {
     throw new RescueError(
       'DCT_UNREADABLE',
-      'The device configuration (DCT) could not be read over DFU.',
-      'On a Photon/P1 the DCT is readable only while system part 2 is valid: reflash Device OS first, then repair the keys.',
+      'What the device returned for its configuration (DCT) is not its own (the device ID inside does not match), so nothing was written.',
+      UNREADABLE_FIX,
     );
   }
+  return dct;
 }
 
 /** Writes bytes into the DCT (never erased: the bootloader rewrites its sector) and reads them back. */

@@ -58,7 +58,7 @@ export function assessKeys(input: AssessInput): KeyAssessment {
   if (matches === false) notes.push('The public key field does not match the private key yet; Device OS rewrites it on its next boot.');
   if (serverKey.state === 'blank' && !serverProblem) notes.push('The server key slot is blank: Device OS uses its built-in Particle Cloud key.');
   if (input.cloudConnected === null && !problems.length) {
-    notes.push('The device was already in DFU mode, so whether the cloud accepts its key could not be checked.');
+    notes.push('The device was not trying to reach the cloud when checked (DFU or listening mode, no network, or old Device OS), so whether the cloud accepts its key could not be confirmed.');
   }
 
   const healthy = problems.length === 0;
@@ -83,8 +83,8 @@ export function assessKeys(input: AssessInput): KeyAssessment {
   return { health, privateKey, serverKey, serverTarget, replaceKey: privateKey.state !== 'valid' || rejected, serverKeyWrong: serverProblem !== null };
 }
 
-/** What a health check reports for a Device-Protected device: nothing was read. */
-export function protectedHealth(deviceId: string, platformId: number, profileId: string): KeyHealth {
+/** What a health check reports when the DCT could not be read: Device Protection, or no valid system part. */
+export function unreadableHealth(deviceId: string, platformId: number, profileId: string, reason: { protected: boolean; message: string }): KeyHealth {
   const protocol = platformById(platformId)?.protocol ?? 'udp';
   return {
     deviceId,
@@ -92,13 +92,13 @@ export function protectedHealth(deviceId: string, platformId: number, profileId:
     protocol,
     profileId,
     dctReadable: false,
-    protected: true,
+    protected: reason.protected,
     privateKey: { state: 'unreadable', algorithm: null, publicKeySha256: null, matchesDevicePublicKey: null },
     serverKey: { state: 'unreadable', sha256: null, address: { kind: 'default', host: KEY_SLOTS[protocol].defaultHost, port: KEY_SLOTS[protocol].defaultPort }, matchesProfile: false },
     cloudConnected: null,
     healthy: false,
-    summary: PROTECTED_MESSAGE,
-    problems: [PROTECTED_MESSAGE],
+    summary: reason.message,
+    problems: [reason.message],
     notes: [],
   };
 }

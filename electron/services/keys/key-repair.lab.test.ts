@@ -92,6 +92,19 @@ describe('one-click key repair in the device lab', () => {
     expect(await rig.keys.pending()).toEqual([]);
   });
 
+  it('a Photon whose DCT is not reachable (bad system part 2) is not written blind', async () => {
+    const device = await attachSettled('photon-bad-system');
+    const dctBefore = device.dctBytes().slice();
+    const health = await rig.operations.run('health-check', device.deviceId, (ctx) => rig.keys.healthCheck(device.deviceId, ctx));
+    expect(health).toMatchObject({ dctReadable: false, healthy: false });
+    expect(health.summary).toMatch(/system part 2/);
+    const error = await rig.operations.run('repair-keys', device.deviceId, (ctx) => rig.keys.repair(device.deviceId, AUTO, ctx)).catch((e: unknown) => e);
+    expect(RescueError.is(error, 'DCT_UNREADABLE')).toBe(true);
+    expect(bytesEqual(device.dctBytes(), dctBefore)).toBe(true);
+    expect(await rig.backups.list()).toEqual([]);
+    expect(await rig.keys.pending()).toEqual([]);
+  });
+
   it.runIf(haveOpenssl())('keys written to the devices are accepted by openssl (RSA PKCS#1, EC SEC1)', async () => {
     for (const [scenario, protocol, tool] of [
       ['photon-seed', 'tcp', 'rsa'],

@@ -11,7 +11,7 @@ import { findIfAttached, findSoon, openDfu, readDct, refuseProtected, releaseDfu
 import { restoreDctBackup } from './dct-restore';
 import { analyzePrivateKeySlot, bytesEqual, sha256Hex } from './key-formats';
 import { describeDeviceKey, generateDeviceKey, type DeviceKey } from './key-generation';
-import { assessKeys, protectedHealth, slotOf, type KeyAssessment } from './key-health';
+import { assessKeys, PROTECTED_MESSAGE, slotOf, unreadableHealth, type KeyAssessment } from './key-health';
 import { KeyStore } from './key-store';
 import type { KeyCloudPort, KeyDevicesPort, KeyDfuPort } from './ports';
 import type { AttachedDevice } from '../usb/attached-device';
@@ -93,20 +93,25 @@ export class KeyService {
     const profile = await this.deps.cloud.activeProfile();
     const device = await this.attached(deviceId, ctx);
     const cloudConnected = await this.probeCloud(device, ctx);
+    const unreadable = (error: unknown, platformId: number): KeyHealth => {
+      if (RescueError.is(error, 'DEVICE_PROTECTED')) return unreadableHealth(deviceId, platformId, profile.id, { protected: true, message: PROTECTED_MESSAGE });
+      if (RescueError.is(error, 'DCT_UNREADABLE')) return unreadableHealth(deviceId, platformId, profile.id, { protected: false, message: `${error.message} ${error.fix}` });
+      throw error;
+    };
     let dfu: OpenDfu;
     try {
       dfu = await this.openDfu(device, ctx);
     } catch (error) {
-      if (RescueError.is(error, 'DEVICE_PROTECTED')) return protectedHealth(deviceId, device.platformId, profile.id);
-      throw error;
+      return unreadable(error, device.platformId);
     }
     try {
-      if (dfu.session.isProtected) return protectedHealth(deviceId, dfu.device.platformId, profile.id);
-      const dct = await readDct(dfu.session, ctx).catch((error: unknown) => {
-        if (RescueError.is(error, 'DEVICE_PROTECTED')) return null;
-        throw error;
-      });
-      if (!dct) return protectedHealth(deviceId, dfu.device.platformId, profile.id);
+      if (dfu.session.isProtected) return unreadable(refuseProtected(deviceId), dfu.device.platformId);
+      let dct: Uint8Array;
+      try {
+        dct = await readDct(dfu.session, dfu.device.deviceId, ctx);
+      } catch (error) {
+        return unreadable(error, dfu.device.platformId);
+      }
       const assessment = assessKeys({ deviceId, platformId: dfu.device.platformId, dct, profile, cloudConnected });
       await this.rememberWorkingKey(profile, deviceId, assessment);
       ctx.log('keys', assessment.health.healthy ? 'info' : 'warn', `health check: ${assessment.health.summary}`);
@@ -157,7 +162,7 @@ export class KeyService {
     const dfu = await this.openDfu(await this.attached(deviceId, ctx), ctx);
     try {
       if (dfu.session.isProtected) throw refuseProtected(deviceId);
-      const dct = await readDct(dfu.session, ctx);
+      const dct = await readDct(dfu.session, dfu.device.deviceId, ctx);
       return await this.saveBackup(deviceId, dfu.device.platformId, dct, 'requested by the user');
     } finally {
       await this.release(dfu, ctx);
@@ -190,7 +195,7 @@ export class KeyService {
     const dfu = await this.openDfu(await this.attached(backup.deviceId, ctx), ctx);
     try {
       if (dfu.session.isProtected) throw refuseProtected(backup.deviceId);
-      const current = await readDct(dfu.session, ctx);
+      const current = await readDct(dfu.session, dfu.device.deviceId, ctx);
       const safety = await this.saveBackup(backup.deviceId, dfu.device.platformId, current, `before restoring ${backupId}`);
       const written = await restoreDctBackup(dfu.session, image, current, dfu.device.platformId, ctx);
       // The journal's plan no longer describes the device; its key file stays in the key store.
@@ -216,7 +221,7 @@ export class KeyService {
       const dfu = await this.openDfu(device, ctx);
       sessions = 1;
       try {
-        const dct = dfu.session.isProtected ? null : await readDct(dfu.session, ctx).catch((error: unknown) => {
+        const dct = dfu.session.isProtected ? null : await readDct(dfu.session, dfu.device.deviceId, ctx).catch((error: unknown) => {
           if (RescueError.is(error, 'DEVICE_PROTECTED')) return null;
           throw error;
         });
@@ -252,9 +257,14 @@ export class KeyService {
         await dfu.session.leave(ctx.signal);
         journal = await this.journals.complete(journal, 'dfu-left');
       } catch (error) {
-        // The device stays in DFU: the journal says where to pick up, and nothing half-done reboots.
-        await dfu.session.close().catch(() => undefined);
-        if (journal) await this.journals.write({ ...journal, lastError: messageOf(error) }).catch(() => undefined);
+        if (journal) {
+          // The device stays in DFU: the journal says where to pick up, and nothing half-done reboots.
+          await dfu.session.close().catch(() => undefined);
+          await this.journals.write({ ...journal, lastError: messageOf(error) }).catch(() => undefined);
+        } else {
+          // Nothing was written yet: give the device back as it was found.
+          await this.release(dfu, ctx).catch(() => dfu.session.close().catch(() => undefined));
+        }
         throw error;
       }
     } else if (!has(journal, 'dfu-left')) {
