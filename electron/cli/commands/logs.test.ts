@@ -48,7 +48,7 @@ describe('logs CLI command', () => {
 
   it('--json prints the parsed lines of the chosen categories', async () => {
     const e = env(true);
-    const done = logsCommand.run({ positionals: [], flags: { category: 'comm', seconds: '0.5', json: true } }, e);
+    const done = logsCommand.run({ positionals: [], flags: { category: 'comm.protocol,net', seconds: '0.5', json: true } }, e);
     await feed(LINES);
     await done;
     expect(JSON.parse(e.out.at(-1)!).lines).toEqual([expect.objectContaining({ category: 'comm.protocol', level: 'warn', message: 'handshake slow' })]);

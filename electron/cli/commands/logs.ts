@@ -8,7 +8,7 @@ function logFilter(args: ParsedArgs) {
   const categories = stringFlag(args, 'category')?.split(',').filter(Boolean);
   const parsed = LogFilterSchema.safeParse({ minLevel: stringFlag(args, 'level'), categories, text: stringFlag(args, 'text') });
   if (!parsed.success) {
-    throw new RescueError('INVALID_INPUT', 'The log filter is not valid.', 'Levels: trace, info, warn, error, panic. Categories are comma-separated, e.g. --category comm,system.');
+    throw new RescueError('INVALID_INPUT', 'The log filter is not valid.', 'Levels: trace, info, warn, error, panic. Categories are comma-separated, e.g. --category comm.protocol,system.');
   }
   return parsed.data;
 }

@@ -46,14 +46,16 @@ describe('filterLogLines', () => {
     line(5, 'plain application text'),
   ];
 
-  it('filters by minimum level; unknown-level lines only pass at trace', () => {
+  it('filters by minimum level; unparsed lines rank with info, as in the log view', () => {
     expect(filterLogLines(lines, { minLevel: 'warn' }).map((l) => l.seq)).toEqual([2, 3]);
+    expect(filterLogLines(lines, { minLevel: 'info' }).map((l) => l.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(filterLogLines(lines, { minLevel: 'trace' }).map((l) => l.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(filterLogLines(lines, undefined)).toHaveLength(6);
   });
 
-  it('filters by category including children', () => {
-    expect(filterLogLines(lines, { categories: ['comm'] }).map((l) => l.seq)).toEqual([1, 2]);
+  it('filters by exact category', () => {
+    expect(filterLogLines(lines, { categories: ['comm'] }).map((l) => l.seq)).toEqual([2]);
+    expect(filterLogLines(lines, { categories: ['comm', 'comm.protocol'] }).map((l) => l.seq)).toEqual([1, 2]);
   });
 
   it('filters by text in message or category, ignoring case', () => {

@@ -35,33 +35,21 @@ export function parseLogLine(raw: string): ParsedLogLine {
   };
 }
 
-const LEVEL_RANK: Record<LogLevel, number> = { unknown: 0, trace: 1, info: 2, warn: 3, error: 4, panic: 5 };
+/** Same ranking as the renderer's log view, so an export holds what the user saw: unparsed lines rank with info. */
+const LEVEL_RANK: Record<LogLevel, number> = { trace: 0, unknown: 1, info: 1, warn: 2, error: 3, panic: 4 };
 
-/** Category filters match the category itself and its children: 'comm' matches 'comm.protocol'. */
-function categoryMatcher(categories: readonly string[] | undefined): ((category: string) => boolean) | null {
-  if (!categories || categories.length === 0) return null;
-  const wanted = categories.map((c) => c.toLowerCase());
-  return (category) => {
-    const c = category.toLowerCase();
-    return wanted.some((w) => c === w || c.startsWith(`${w}.`));
-  };
-}
-
-/**
- * Level, category and text filter. Lines without a level (application prints) only pass when no
- * minimum level above trace is asked for. Built to stay fast over 100k+ lines.
- */
+/** Level, category (exact) and text filter, as the log view applies it. Built to stay fast over 100k+ lines. */
 export function filterLogLines(lines: readonly LogLine[], filter: LogFilter | undefined): LogLine[] {
   if (!filter) return lines.slice();
   const minRank = filter.minLevel ? LEVEL_RANK[filter.minLevel] : 0;
-  const inCategory = categoryMatcher(filter.categories);
+  const categories = filter.categories?.length ? new Set(filter.categories) : null;
   const needle = filter.text?.trim().toLowerCase() ?? '';
-  return lines.filter((line) => {
-    if (line.level === 'unknown' ? minRank > LEVEL_RANK.trace : LEVEL_RANK[line.level] < minRank) return false;
-    if (inCategory && !inCategory(line.category)) return false;
-    if (needle && !line.message.toLowerCase().includes(needle) && !line.category.toLowerCase().includes(needle)) return false;
-    return true;
-  });
+  return lines.filter(
+    (line) =>
+      LEVEL_RANK[line.level] >= minRank &&
+      (categories === null || categories.has(line.category)) &&
+      (needle === '' || line.message.toLowerCase().includes(needle) || line.category.toLowerCase().includes(needle)),
+  );
 }
 
 /** One exported line: host receive time first (devices reboot and restart their clock), then the original shape. */
