@@ -50,7 +50,7 @@ describe('device card', () => {
         result: {
           deviceId: DEVICE_ID, action: 'generated', keyWritten: true, serverKeyWritten: false, upload: 'done', backupId: 'bk-0001',
           before: { privateKeySha256: hash('a'), serverKeySha256: hash('b') }, after: { privateKeySha256: hash('c'), serverKeySha256: hash('b') },
-          dfuSessions: 1, cloudConnected: true,
+          dfuSessions: 1, cloudConnected: true, keyFile: '/home/u/.config/rescue/keys/k.der', messages: ['Run `particle keys doctor` only if this fails again.'],
         },
       }),
     );

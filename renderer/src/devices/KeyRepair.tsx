@@ -3,6 +3,7 @@ import type { RepairResult } from '../../../shared/contract/keys';
 import type { DeviceSummary } from '../../../shared/domain';
 import { OperationPanel } from '../components/OperationPanel';
 import { READ_ONLY_HINT, useReadOnly } from '../app/app-info';
+import { RichText } from '../components/RichText';
 import { SlotHashes } from '../components/SlotHashes';
 import { clearRepair, repairRun, startRepair, useRepairs } from './repairs-store';
 
@@ -67,9 +68,15 @@ export function KeyRepair({ device }: { device: DeviceSummary }) {
   );
 }
 
+const HEADLINE: Record<RepairResult['action'], string> = {
+  'none-needed': 'The keys were already fine: nothing was written.',
+  generated: 'A fresh device key was written.',
+  'restored-from-backup': 'The device key was restored from a backup the cloud already knows.',
+  'kept-key': 'The device key was kept; only the server key needed rewriting.',
+};
+
 function RepairSummary({ result }: { result: RepairResult }) {
-  const headline =
-    result.action === 'none-needed' ? 'The keys were already fine: nothing was written.' : result.action === 'restored-from-backup' ? 'The device key was restored from a backup.' : 'A fresh device key was written.';
+  const headline = HEADLINE[result.action];
   return (
     <div className="notice notice-ok" role="status" data-testid="repair-result" data-action={result.action}>
       <p>
@@ -80,7 +87,17 @@ function RepairSummary({ result }: { result: RepairResult }) {
       {result.cloudConnected !== null && (
         <p data-testid="repair-cloud">{result.cloudConnected ? 'The device is back on the cloud (breathing cyan).' : 'The device has not reached the cloud yet.'}</p>
       )}
+      {result.messages.map((m) => (
+        <p key={m}>
+          <RichText text={m} />
+        </p>
+      ))}
       {result.backupId && <p>Backup saved as {result.backupId} (see Backups).</p>}
+      {result.keyFile && (
+        <p>
+          The device key was also saved (owner-only) at <code>{result.keyFile}</code>.
+        </p>
+      )}
       <SlotHashes before={result.before} after={result.after} />
     </div>
   );
