@@ -21,6 +21,11 @@ beforeEach(() => {
     'app.info': () => ({ name: 'Particle Rescue', version: '0.1.0', transport: 'browser', readOnly: false, station: false, os: 'linux' }),
     'devices.list': () => ({ devices: [], usb }),
     'lab.scenarios': () => ({ scenarios: [{ name: 'photon-no-wifi', title: 'Photon without Wi-Fi', description: 'Listening mode.', platformId: 6 }] }),
+    'devices.udevRule': () => ({
+      status: 'missing', offer: true, title: 'Allow this user to open Particle devices', message: 'Linux needs a udev rule.',
+      rule: 'SUBSYSTEM=="usb", ATTRS{idVendor}=="2b04", MODE="0664"', manualFix: 'Copy it to `/etc/udev/rules.d/50-particle.rules`.',
+    }),
+    'devices.installUdevRule': () => ({ installed: true }),
     'lab.attach': () => {
       setTimeout(() => api.emit('devices.changed', { devices: [virtualPhoton], usb }), 0);
       return { device: virtualPhoton };
@@ -43,6 +48,14 @@ describe('app shell and devices view', () => {
     expect(card.textContent).toMatch(/Virtual device \(demo\)/);
     expect(card.textContent).toMatch(/Listening \(setup\)/);
     expect(document.documentElement.dataset.ready).toBe('true');
+  });
+
+  it('offers the Linux udev rule when it is missing', async () => {
+    render(<App />);
+    const notice = await screen.findByTestId('udev-notice');
+    expect(notice.textContent).toMatch(/50-particle.rules/);
+    fireEvent.click(screen.getByTestId('udev-install'));
+    await waitFor(() => expect(api.callsOf('devices.installUdevRule')).toHaveLength(1));
   });
 
   it('navigates with buttons that announce the current view', async () => {

@@ -4,6 +4,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { FocusHeading } from '../components/FocusHeading';
 import { DeviceCard } from './DeviceCard';
 import { loadPendingRepairs } from './repairs-store';
+import { UdevNotice } from './UdevNotice';
 import { VirtualDeviceOffer } from './VirtualDeviceOffer';
 
 export function DevicesView() {
@@ -25,6 +26,7 @@ export function DevicesView() {
           </p>
         </div>
       )}
+      <UdevNotice />
       {!loaded && <p className="muted">Looking for devices…</p>}
       {none && <p data-testid="no-devices">No Particle device is plugged in. Connect one with a USB data cable, or try a virtual device below.</p>}
       <div className="device-grid" aria-live="polite">
