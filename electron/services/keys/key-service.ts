@@ -15,9 +15,9 @@ import { assessKeys, PROTECTED_MESSAGE, slotOf, unreadableHealth, type KeyAssess
 import { KeyStore } from './key-store';
 import type { KeyCloudPort, KeyDevicesPort, KeyDfuPort } from './ports';
 import type { AttachedDevice } from '../usb/attached-device';
-import type { CloudStatus } from '../control/control-client';
 import { has, lastStep, RepairJournalStore, type RepairJournal } from './repair-journal';
 import { planServerKeyImage } from './server-key-plan';
+import { probeCloud, waitForCloud, type CloudWatch } from './cloud-watch';
 import { analyzeServerKeySlot } from './server-key';
 import { findParticleCliKeyFiles, type CliKeySearchEnv } from './particle-cli-keys';
 
@@ -79,6 +79,7 @@ export class KeyService {
   private readonly timing: KeyServiceTiming;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
+  private readonly watch: CloudWatch;
 
   constructor(private readonly deps: KeyServiceDeps) {
     this.journals = new RepairJournalStore(deps.dataDir);
@@ -86,13 +87,14 @@ export class KeyService {
     this.timing = { ...DEFAULT_KEY_TIMING, ...deps.timing };
     this.sleep = deps.sleep ?? abortableSleep;
     this.now = deps.now ?? Date.now;
+    this.watch = { devices: deps.devices, cloud: deps.cloud, sleep: this.sleep, now: this.now, timing: this.timing };
   }
 
   /** Read-only: watches the cloud link, reads the DCT in one DFU session, puts the device back. */
   async healthCheck(deviceId: string, ctx: OperationContext): Promise<KeyHealth> {
     const profile = await this.deps.cloud.activeProfile();
     const device = await this.attached(deviceId, ctx);
-    const cloudConnected = await this.probeCloud(device, ctx);
+    const cloudConnected = await probeCloud(this.watch, device, ctx);
     const unreadable = (error: unknown, platformId: number): KeyHealth => {
       if (RescueError.is(error, 'DEVICE_PROTECTED')) return unreadableHealth(deviceId, platformId, profile.id, { protected: true, message: PROTECTED_MESSAGE });
       if (RescueError.is(error, 'DCT_UNREADABLE')) return unreadableHealth(deviceId, platformId, profile.id, { protected: false, message: `${error.message} ${error.fix}` });
@@ -212,93 +214,88 @@ export class KeyService {
     const profile = await this.deps.cloud.activeProfile();
     let journal = existing;
     let sessions = 0;
-    const messages: string[] = [];
     if (journal) ctx.log('keys', 'info', `resuming the key repair after step "${lastStep(journal)}"`);
 
     if (!journal || !has(journal, 'dct-written')) {
-      const device = await this.attached(deviceId, ctx);
-      const cloudConnected = journal ? null : await this.probeCloud(device, ctx);
-      const dfu = await this.openDfu(device, ctx);
       sessions = 1;
-      try {
-        const dct = dfu.session.isProtected ? null : await readDct(dfu.session, dfu.device.deviceId, ctx).catch((error: unknown) => {
-          if (RescueError.is(error, 'DEVICE_PROTECTED')) return null;
-          throw error;
-        });
-        if (!dct) {
-          // Nothing was read or written: give the device back and explain.
-          await this.release(dfu, ctx);
-          throw refuseProtected(deviceId);
-        }
-        const assessment = assessKeys({ deviceId, platformId: dfu.device.platformId, dct, profile, cloudConnected });
-        if (!journal) {
-          await this.rememberWorkingKey(profile, deviceId, assessment);
-          const serverImage = await planServerKeyImage({
-            source: options.serverKey,
-            protocol: assessment.health.protocol,
-            target: assessment.serverTarget,
-            slotWrong: assessment.serverKeyWrong,
-            backups: this.deps.backups,
-          });
-          const serverChanges = serverImage !== null && !bytesEqual(serverImage, slotOf(dct, KEY_SLOTS[assessment.health.protocol].serverKey));
-          if (!assessment.replaceKey && !serverChanges) {
-            ctx.log('keys', 'info', `keys healthy, nothing written: ${assessment.health.summary}`);
-            // A repair ends with the device running, even if it was found in DFU mode.
-            await dfu.session.leave(ctx.signal);
-            await this.backToNormal(deviceId, ctx);
-            return this.noneNeeded(assessment, sessions);
-          }
-          journal = await this.journals.write(this.newJournal(deviceId, dfu.device.platformId, profile, options, assessment, serverChanges ? serverImage : null));
-        }
-        journal = await this.ensureBackup(journal, dct, ctx);
-        journal = await this.ensureKey(journal, assessment, profile, ctx);
-        await this.writeSlots(dfu, journal, dct, ctx);
-        journal = await this.journals.complete(journal, 'dct-written');
-        await dfu.session.leave(ctx.signal);
-        journal = await this.journals.complete(journal, 'dfu-left');
-      } catch (error) {
-        if (journal) {
-          // The device stays in DFU: the journal says where to pick up, and nothing half-done reboots.
-          await dfu.session.close().catch(() => undefined);
-          await this.journals.write({ ...journal, lastError: messageOf(error) }).catch(() => undefined);
-        } else {
-          // Nothing was written yet: give the device back as it was found.
-          await this.release(dfu, ctx).catch(() => dfu.session.close().catch(() => undefined));
-        }
-        throw error;
-      }
+      const outcome = await this.repairInDfu(deviceId, options, journal, profile, ctx);
+      if ('noneNeeded' in outcome) return outcome.noneNeeded;
+      journal = outcome.journal;
     } else if (!has(journal, 'dfu-left')) {
       journal = await this.leaveIfInDfu(journal, ctx);
     }
 
     journal = await this.ensureUpload(journal, profile, ctx);
     const key = journal.key!;
-    const result = (cloudConnected: boolean | null): RepairResult => ({
-      deviceId,
-      action: key.action,
-      keyWritten: key.action !== 'kept-key',
-      serverKeyWritten: journal!.plan.serverKeyImageBase64 !== null,
-      upload: journal!.upload === 'queued' ? 'queued' : journal!.upload === 'done' ? 'done' : 'not-needed',
-      backupId: journal!.backupIds[0] ?? null,
-      before: journal!.before,
-      after: { privateKeySha256: key.publicKeySha256, serverKeySha256: this.serverKeyHash(journal!) },
-      dfuSessions: sessions,
-      cloudConnected,
-      keyFile: key.file,
-      messages,
-    });
     if (journal.upload === 'queued') {
-      messages.push(
-        `The device has its new key, but the cloud could not be told yet (${journal.lastError ?? 'offline'}). The key is kept at ${key.file ?? 'the key store'}; resume the repair when you are online.`,
-      );
-      return result(null);
+      const why = `The device has its new key, but the cloud could not be told yet (${journal.lastError ?? 'offline'}).`;
+      return repairResult(journal, sessions, null, [`${why} The key is kept at ${key.file ?? 'the key store'}; resume the repair when you are online.`]);
     }
-    const connected = await this.waitForCloud(deviceId, ctx, this.timing.verifyMs);
+    const connected = await waitForCloud(this.watch, deviceId, ctx);
     if (connected) await this.keyStore.markKnown(profile.id, deviceId, key.publicKeySha256);
-    else messages.push('The keys are repaired, but the device did not reach the cloud in time. Check its network (Wi-Fi credentials, SIM, antenna) and watch the LED.');
     await this.journals.remove(deviceId);
     ctx.log('keys', 'info', `key repair finished (${key.action}), cloud ${connected ? 'connected' : 'not confirmed'}`);
-    return result(connected);
+    const messages = connected ? [] : ['The keys are repaired, but the device did not reach the cloud in time. Check its network (Wi-Fi credentials, SIM, antenna) and watch the LED.'];
+    return repairResult(journal, sessions, connected, messages);
+  }
+
+  /**
+   * The one DFU session of a repair: check, plan (first run only), backup, key on disk, write and
+   * read back, leave. On a failure after the plan, the device stays in DFU and the journal says where
+   * to pick up; before it, the device is given back as found.
+   */
+  private async repairInDfu(
+    deviceId: string,
+    options: RepairOptions,
+    existing: RepairJournal | null,
+    profile: CloudProfile,
+    ctx: OperationContext,
+  ): Promise<{ journal: RepairJournal } | { noneNeeded: RepairResult }> {
+    let journal = existing;
+    const device = await this.attached(deviceId, ctx);
+    const cloudConnected = journal ? null : await probeCloud(this.watch, device, ctx);
+    const dfu = await this.openDfu(device, ctx);
+    try {
+      const dct = dfu.session.isProtected ? null : await readDct(dfu.session, dfu.device.deviceId, ctx).catch((error: unknown) => {
+        if (RescueError.is(error, 'DEVICE_PROTECTED')) return null;
+        throw error;
+      });
+      if (!dct) throw refuseProtected(deviceId);
+      const assessment = assessKeys({ deviceId, platformId: dfu.device.platformId, dct, profile, cloudConnected });
+      if (!journal) {
+        await this.rememberWorkingKey(profile, deviceId, assessment);
+        const serverImage = await planServerKeyImage({
+          source: options.serverKey,
+          protocol: assessment.health.protocol,
+          target: assessment.serverTarget,
+          slotWrong: assessment.serverKeyWrong,
+          backups: this.deps.backups,
+        });
+        const serverChanges = serverImage !== null && !bytesEqual(serverImage, slotOf(dct, KEY_SLOTS[assessment.health.protocol].serverKey));
+        if (!assessment.replaceKey && !serverChanges) {
+          ctx.log('keys', 'info', `keys healthy, nothing written: ${assessment.health.summary}`);
+          // A repair ends with the device running, even if it was found in DFU mode.
+          await dfu.session.leave(ctx.signal);
+          await this.backToNormal(deviceId, ctx);
+          return { noneNeeded: this.noneNeeded(assessment) };
+        }
+        journal = await this.journals.write(this.newJournal(deviceId, dfu.device.platformId, profile, options, assessment, serverChanges ? serverImage : null));
+      }
+      journal = await this.ensureBackup(journal, dct, ctx);
+      journal = await this.ensureKey(journal, assessment, profile, ctx);
+      await this.writeSlots(dfu, journal, dct, ctx);
+      journal = await this.journals.complete(journal, 'dct-written');
+      await dfu.session.leave(ctx.signal);
+      return { journal: await this.journals.complete(journal, 'dfu-left') };
+    } catch (error) {
+      if (journal) {
+        await dfu.session.close().catch(() => undefined);
+        await this.journals.write({ ...journal, lastError: messageOf(error) }).catch(() => undefined);
+      } else {
+        await this.release(dfu, ctx).catch(() => dfu.session.close().catch(() => undefined));
+      }
+      throw error;
+    }
   }
 
   private newJournal(deviceId: string, platformId: number, profile: CloudProfile, options: RepairOptions, a: KeyAssessment, serverImage: Uint8Array | null): RepairJournal {
@@ -322,7 +319,7 @@ export class KeyService {
     };
   }
 
-  private noneNeeded(a: KeyAssessment, sessions: number): RepairResult {
+  private noneNeeded(a: KeyAssessment): RepairResult {
     const hashes = { privateKeySha256: a.privateKey.publicKeySha256, serverKeySha256: a.serverKey.sha256 };
     return {
       deviceId: a.health.deviceId,
@@ -333,7 +330,7 @@ export class KeyService {
       backupId: null,
       before: hashes,
       after: hashes,
-      dfuSessions: sessions,
+      dfuSessions: 1,
       cloudConnected: a.health.cloudConnected,
       keyFile: null,
       messages: [a.health.summary, ...a.health.notes],
@@ -468,13 +465,6 @@ export class KeyService {
     return this.journals.complete(journal, 'uploaded', { upload: 'done', lastError: null });
   }
 
-  private serverKeyHash(journal: RepairJournal): string | null {
-    if (!journal.plan.serverKeyImageBase64) return journal.before.serverKeySha256;
-    const image = new Uint8Array(Buffer.from(journal.plan.serverKeyImageBase64, 'base64'));
-    const der = derPrefix(image);
-    return der ? sha256Hex(der) : null;
-  }
-
   private attached(deviceId: string, ctx: OperationContext): Promise<AttachedDevice> {
     return findSoon(this.deps.devices, deviceId, this.timing.reappearMs, this.sleep, ctx.signal);
   }
@@ -511,48 +501,30 @@ export class KeyService {
       await this.keyStore.markKnown(profile.id, deviceId, a.privateKey.publicKeySha256!);
     }
   }
-
-  /**
-   * Before DFU: is the device getting onto the cloud? true = connected; false = it kept trying
-   * (status "connecting") for the whole window, which with a valid key means the cloud refuses it;
-   * null = cannot tell (in DFU, no network, old Device OS).
-   */
-  private async probeCloud(device: AttachedDevice, ctx: OperationContext): Promise<boolean | null> {
-    if (device.usbMode !== 'normal') return null;
-    ctx.progress({ phase: 'probe-cloud', message: 'Checking whether the device reaches the cloud…' });
-    const deadline = this.now() + this.timing.probeMs;
-    let trying = false;
-    for (;;) {
-      const status = await cloudStatusOf(this.deps.devices, device, ctx.signal);
-      if (status === 'connected') return true;
-      // No answer at all (old Device OS): no evidence either way.
-      if (status === null) return null;
-      // Still joining the network, or in listening mode: keep watching, it says nothing about the key.
-      if (status === 'connecting') trying = true;
-      if (this.now() >= deadline) return trying ? false : null;
-      await this.sleep(this.timing.pollMs, ctx.signal);
-    }
-  }
-
-  /** After a repair: wait (bounded) until the device or the cloud says it is connected. */
-  private async waitForCloud(deviceId: string, ctx: OperationContext, budgetMs: number): Promise<boolean> {
-    ctx.progress({ phase: 'verify-cloud', message: 'Waiting for the device to connect to the cloud (breathing cyan)…' });
-    const deadline = this.now() + budgetMs;
-    for (;;) {
-      ctx.throwIfCancelled();
-      const device = await findIfAttached(this.deps.devices, deviceId);
-      if (device?.usbMode === 'normal' && (await cloudStatusOf(this.deps.devices, device, ctx.signal)) === 'connected') return true;
-      const status = await this.deps.cloud.deviceStatus(deviceId).catch(() => null);
-      if (status?.online) return true;
-      if (this.now() >= deadline) return false;
-      await this.sleep(this.timing.pollMs, ctx.signal);
-    }
-  }
 }
 
-/** null when the device cannot say (old Device OS, busy, gone): absence of evidence, not a failure. */
-function cloudStatusOf(devices: KeyDevicesPort, device: AttachedDevice, signal: AbortSignal): Promise<CloudStatus | null> {
-  return devices.control(device).cloudStatus({ signal, timeoutMs: 5_000 }).catch(() => null);
+function serverKeyHash(journal: RepairJournal): string | null {
+  if (!journal.plan.serverKeyImageBase64) return journal.before.serverKeySha256;
+  const der = derPrefix(new Uint8Array(Buffer.from(journal.plan.serverKeyImageBase64, 'base64')));
+  return der ? sha256Hex(der) : null;
+}
+
+function repairResult(journal: RepairJournal, sessions: number, cloudConnected: boolean | null, messages: string[]): RepairResult {
+  const key = journal.key!;
+  return {
+    deviceId: journal.deviceId,
+    action: key.action,
+    keyWritten: key.action !== 'kept-key',
+    serverKeyWritten: journal.plan.serverKeyImageBase64 !== null,
+    upload: journal.upload === 'queued' ? 'queued' : journal.upload === 'done' ? 'done' : 'not-needed',
+    backupId: journal.backupIds[0] ?? null,
+    before: journal.before,
+    after: { privateKeySha256: key.publicKeySha256, serverKeySha256: serverKeyHash(journal) },
+    dfuSessions: sessions,
+    cloudConnected,
+    keyFile: key.file,
+    messages,
+  };
 }
 
 function messageOf(error: unknown): string {
