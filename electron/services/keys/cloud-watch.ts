@@ -1,5 +1,6 @@
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
+import type { Sleep } from '../usb/sleep';
 import type { CloudStatus } from '../control/control-client';
 import { findIfAttached } from './dfu-access';
 import type { KeyCloudPort, KeyDevicesPort } from './ports';
@@ -7,7 +8,7 @@ import type { KeyCloudPort, KeyDevicesPort } from './ports';
 export interface CloudWatch {
   devices: KeyDevicesPort;
   cloud: KeyCloudPort;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep: Sleep;
   now: () => number;
   timing: { probeMs: number; verifyMs: number; pollMs: number };
 }

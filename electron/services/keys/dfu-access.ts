@@ -2,6 +2,7 @@ import { DCT_OFFSETS, DCT_SIZE } from '../../../shared/domain/dct-layout';
 import { RescueError } from '../../../shared/errors';
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
+import type { Sleep } from '../usb/sleep';
 import type { KeyDevicesPort, KeyDfuPort, KeyDfuSession } from './ports';
 import { PROTECTED_FIX, PROTECTED_MESSAGE } from './key-health';
 
@@ -23,7 +24,7 @@ export async function findIfAttached(devices: KeyDevicesPort, deviceId: string):
 }
 
 /** Waits (bounded) for a device that may be re-enumerating right now, e.g. just after leaving DFU. */
-export async function findSoon(devices: KeyDevicesPort, deviceId: string, budgetMs: number, sleep: (ms: number, signal?: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<AttachedDevice> {
+export async function findSoon(devices: KeyDevicesPort, deviceId: string, budgetMs: number, sleep: Sleep, signal: AbortSignal): Promise<AttachedDevice> {
   const step = 50;
   for (let waited = 0; waited < budgetMs; waited += step) {
     const device = await findIfAttached(devices, deviceId);

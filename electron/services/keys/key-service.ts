@@ -15,6 +15,7 @@ import { assessKeys, PROTECTED_MESSAGE, slotOf, unreadableHealth, type KeyAssess
 import { KeyStore } from './key-store';
 import type { KeyCloudPort, KeyDevicesPort, KeyDfuPort } from './ports';
 import type { AttachedDevice } from '../usb/attached-device';
+import { realSleep, type Sleep } from '../usb/sleep';
 import { has, lastStep, RepairJournalStore, type RepairJournal } from './repair-journal';
 import { planServerKeyImage } from './server-key-plan';
 import { probeCloud, waitForCloud, type CloudWatch } from './cloud-watch';
@@ -39,7 +40,7 @@ export interface KeyServiceDeps {
   devices: KeyDevicesPort;
   dfu: KeyDfuPort;
   cloud: KeyCloudPort;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   now?: () => number;
   timing?: Partial<KeyServiceTiming>;
 }
@@ -53,21 +54,6 @@ export interface RepairOptions {
 export const DEFAULT_KEY_TIMING: KeyServiceTiming = { reappearMs: 15_000, probeMs: 8_000, verifyMs: 60_000, pollMs: 500 };
 const TRANSIENT_UPLOAD = ['CLOUD_UNREACHABLE', 'CLOUD_AUTH_REQUIRED', 'TIMEOUT'];
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RescueError('CANCELLED', 'The operation was cancelled.', 'Start it again when you are ready.'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new RescueError('CANCELLED', 'The operation was cancelled.', 'Start it again when you are ready.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * Cloud keys of a device: read-only health check, backup, and the one-click repair (DFU → check →
  * backup → key kept on disk → write + read back → leave → upload → confirm), journaled step by step
@@ -77,7 +63,7 @@ export class KeyService {
   private readonly journals: RepairJournalStore;
   private readonly keyStore: KeyStore;
   private readonly timing: KeyServiceTiming;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: Sleep;
   private readonly now: () => number;
   private readonly watch: CloudWatch;
 
@@ -85,7 +71,7 @@ export class KeyService {
     this.journals = new RepairJournalStore(deps.dataDir);
     this.keyStore = new KeyStore(deps.dataDir);
     this.timing = { ...DEFAULT_KEY_TIMING, ...deps.timing };
-    this.sleep = deps.sleep ?? abortableSleep;
+    this.sleep = deps.sleep ?? realSleep;
     this.now = deps.now ?? Date.now;
     this.watch = { devices: deps.devices, cloud: deps.cloud, sleep: this.sleep, now: this.now, timing: this.timing };
   }
