@@ -50,8 +50,11 @@ describe('app shell and devices view', () => {
     expect(document.documentElement.dataset.ready).toBe('true');
   });
 
-  it('offers the Linux udev rule when it is missing', async () => {
+  it('offers the Linux udev rule when it is missing and real USB is in use', async () => {
     render(<App />);
+    await screen.findByTestId('no-devices');
+    expect(screen.queryByTestId('udev-notice')).toBeNull();
+    act(() => api.emit('devices.changed', { devices: [], usb: { available: true, problem: null } }));
     const notice = await screen.findByTestId('udev-notice');
     expect(notice.textContent).toMatch(/50-particle.rules/);
     fireEvent.click(screen.getByTestId('udev-install'));

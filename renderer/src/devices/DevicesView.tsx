@@ -26,7 +26,8 @@ export function DevicesView() {
           </p>
         </div>
       )}
-      <UdevNotice />
+      {/* Without real USB (lab-only host) the rule would not change anything. */}
+      {usb?.available !== false && <UdevNotice />}
       {!loaded && <p className="muted">Looking for devices…</p>}
       {none && <p data-testid="no-devices">No Particle device is plugged in. Connect one with a USB data cable, or try a virtual device below.</p>}
       <div className="device-grid" aria-live="polite">
