@@ -66,7 +66,7 @@ export function registerAppProtocol(e: Pick<Electron, 'protocol'>, rendererDir: 
 }
 
 export async function startMain(e: Electron): Promise<void> {
-  e.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  e.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
   e.app.enableSandbox();
   if (!e.app.requestSingleInstanceLock()) {
     e.app.quit();
