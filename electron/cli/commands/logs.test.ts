@@ -31,7 +31,7 @@ function env(json: boolean): CliEnv & { out: string[] } {
 /** Writes once the command has the port open. */
 async function feed(text: string): Promise<void> {
   for (let i = 0; i < 500 && !serial.isStreaming(DEVICE_ID); i++) await new Promise((r) => setTimeout(r, 5));
-  pty.write(text);
+  await pty.write(text);
 }
 
 const LINES = '0000000001 [system] INFO: boot\n0000000002 [comm.protocol] WARN: handshake slow\n0000000003 [app] ERROR: sensor\n';

@@ -27,7 +27,7 @@ describe('logsHandlers', () => {
       const ports = await handlers['logs.ports']({}, ctx);
       expect(logsMethods['logs.ports'].output.parse(ports).ports).toEqual([{ path: pty.hostEnd, deviceId: running, virtual: true }]);
       expect(await handlers['logs.start']({ deviceId: running }, ctx)).toEqual({ path: pty.hostEnd });
-      pty.write('0000000001 [app] INFO: hello\n');
+      await pty.write('0000000001 [app] INFO: hello\n');
       for (let i = 0; i < 200 && serial.lines(running).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       const exported = await handlers['logs.export']({ deviceId: running, filter: { text: 'hello' } }, ctx);
       expect(logsMethods['logs.export'].output.parse(exported).content).toContain('[app] INFO: hello');

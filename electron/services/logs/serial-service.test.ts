@@ -54,8 +54,8 @@ describe('SerialService over a real pty pair (socat)', () => {
     expect(first).toEqual({ path: pty.hostEnd });
     expect(second).toEqual({ path: pty.hostEnd });
     expect(await service.start(DEVICE_ID)).toEqual({ path: pty.hostEnd });
-    pty.write('0000001000 [system] INFO: Device OS v2.3.1\r\n0000001200 [comm.proto');
-    pty.write('col] INFO: Handshake completed\r\n\u0000\u0007garbage\r\n0000001300 [app] ERROR: sensor failed\r\n');
+    await pty.write('0000001000 [system] INFO: Device OS v2.3.1\r\n0000001200 [comm.proto');
+    await pty.write('col] INFO: Handshake completed\r\n\u0000\u0007garbage\r\n0000001300 [app] ERROR: sensor failed\r\n');
     const lines = await until(() => service.lines(DEVICE_ID).length >= 4 && service.lines(DEVICE_ID));
     expect(lines.map((l) => [l.seq, l.level, l.category, l.message])).toEqual([
       [0, 'info', 'system', 'Device OS v2.3.1'],
@@ -73,7 +73,7 @@ describe('SerialService over a real pty pair (socat)', () => {
     await small.start(DEVICE_ID);
     let text = '';
     for (let i = 0; i < 200; i++) text += `${String(i).padStart(10, '0')} [app] ${i % 2 ? 'WARN' : 'INFO'}: line ${i}\n`;
-    pty.write(text);
+    await pty.write(text);
     await until(() => small.lines(DEVICE_ID).at(-1)?.message === 'line 199');
     const lines = small.lines(DEVICE_ID);
     expect(lines).toHaveLength(50);
@@ -87,13 +87,24 @@ describe('SerialService over a real pty pair (socat)', () => {
     expect(small.isStreaming(DEVICE_ID)).toBe(false);
   });
 
+  it('takes a flood in without blocking: every line delivered once, in bounded batches, buffer capped', async () => {
+    await service.start(DEVICE_ID);
+    let text = '';
+    for (let i = 0; i < 10_000; i++) text += `${String(i).padStart(10, '0')} [app] INFO: flood ${i}\n`;
+    await pty.write(text);
+    await until(() => batches.flat().length === 10_000, 20_000);
+    expect(batches.every((b) => b.length <= 2000)).toBe(true);
+    expect(batches.flat().map((l) => l.seq)).toEqual([...Array(10_000).keys()]);
+    expect(service.lines(DEVICE_ID)).toHaveLength(1000);
+  });
+
   it('stops cleanly, keeps the buffer and can start again', async () => {
     await service.start(DEVICE_ID);
-    pty.write('0000000001 [app] INFO: first\n');
+    await pty.write('0000000001 [app] INFO: first\n');
     await until(() => service.lines(DEVICE_ID).length === 1);
     expect(await service.stop(DEVICE_ID)).toBe(true);
     await service.start(DEVICE_ID);
-    pty.write('0000000002 [app] INFO: second\n');
+    await pty.write('0000000002 [app] INFO: second\n');
     await until(() => service.lines(DEVICE_ID).length === 2);
     expect(service.lines(DEVICE_ID).map((l) => l.seq)).toEqual([0, 1]);
   });
@@ -106,7 +117,7 @@ describe('SerialService over a real pty pair (socat)', () => {
     const access = new RealSerialAccess({ listPorts: async () => [{ path: pty.hostEnd, vendorId: '2b04', serialNumber: DEVICE_ID }], platform: 'darwin' });
     await access.touchBaud(DEVICE_ID, 14400);
     await service.start(DEVICE_ID);
-    pty.write('0000000003 [app] INFO: still usable\n');
+    await pty.write('0000000003 [app] INFO: still usable\n');
     await until(() => service.lines(DEVICE_ID).length === 1);
   });
 });

@@ -150,9 +150,9 @@ export class SerialService {
     if (stream.timer) clearTimeout(stream.timer);
     stream.timer = null;
     if (stream.pending.length === 0) return;
-    const lines = stream.pending;
+    const pending = stream.pending;
     stream.pending = [];
-    this.deps.bus?.emit('logs.lines', { deviceId, lines });
+    for (let i = 0; i < pending.length; i += MAX_BATCH) this.deps.bus?.emit('logs.lines', { deviceId, lines: pending.slice(i, i + MAX_BATCH) });
   }
 
   /** Closed by us or by the device (reset, unplug): keep the buffer, deliver what is pending. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Two connected pseudo-terminals from socat: what one end writes, the other reads (a stand-in USB CDC port). */
 export interface PtyPair {
@@ -7,7 +7,8 @@ export interface PtyPair {
   deviceEnd: string;
   /** The "host" end: what SerialService opens. */
   hostEnd: string;
-  write(text: string): void;
+  /** Writes in order without blocking the event loop (the reader may be this same process). */
+  write(text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,19 +32,27 @@ export function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
       if (settled || paths.length < 2 || !/starting data transfer loop/.test(stderr)) return;
       settled = true;
       clearTimeout(timer);
-      const fd = openSync(paths[0], 'r+');
-      resolve({
-        deviceEnd: paths[0],
-        hostEnd: paths[1],
-        write: (text) => void writeSync(fd, text),
-        close: () =>
-          new Promise<void>((done) => {
-            closeSync(fd);
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill();
-          }),
-      });
+      open(paths[0], 'r+').then((handle: FileHandle) => {
+        let queue: Promise<unknown> = Promise.resolve();
+        resolve({
+          deviceEnd: paths[0],
+          hostEnd: paths[1],
+          write: (text) => {
+            const done = queue.then(() => handle.write(text));
+            queue = done.catch(() => undefined);
+            return done.then(() => undefined);
+          },
+          close: async () => {
+            await queue;
+            await handle.close();
+            if (child.exitCode !== null) return;
+            await new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill();
+            });
+          },
+        });
+      }, reject);
     });
   });
 }
