@@ -78,7 +78,7 @@ export class KeyService {
 
   /** Read-only: watches the cloud link, reads the DCT in one DFU session, puts the device back. */
   async healthCheck(deviceId: string, ctx: OperationContext): Promise<KeyHealth> {
-    const profile = await this.deps.cloud.activeProfile();
+    const profile = await this.deps.cloud.activeProfile(deviceId);
     const device = await this.attached(deviceId, ctx);
     const cloudConnected = await probeCloud(this.watch, device, ctx);
     const unreadable = (error: unknown, platformId: number): KeyHealth => {
@@ -197,7 +197,7 @@ export class KeyService {
   }
 
   private async drive(deviceId: string, options: RepairOptions, existing: RepairJournal | null, ctx: OperationContext): Promise<RepairResult> {
-    const profile = await this.deps.cloud.activeProfile();
+    const profile = await this.deps.cloud.activeProfile(deviceId);
     let journal = existing;
     let sessions = 0;
     if (journal) ctx.log('keys', 'info', `resuming the key repair after step "${lastStep(journal)}"`);

@@ -28,7 +28,8 @@ export interface KeyDevicesPort {
 }
 
 export interface KeyCloudPort {
-  activeProfile(): Promise<CloudProfile>;
+  /** The cloud profile this device belongs to (virtual devices: the lab cloud; hardware: the user's). */
+  activeProfile(deviceId: string): Promise<CloudProfile>;
   uploadPublicKey(request: { deviceId: string; publicKeyPem: string; algorithm: 'rsa' | 'ecc'; productId?: number }): Promise<void>;
   deviceStatus(deviceId: string): Promise<{ online: boolean; connected: boolean }>;
 }
