@@ -15,6 +15,10 @@ export interface Assessment {
   keys: KeyVerdict;
   needsKeyRepair: boolean;
   systemBroken: boolean;
+  /** Photon/P1 Device OS too old for the bootloader to reach the key store (and not online to prove the keys). */
+  systemOutdated: boolean;
+  /** Device OS is dealt with before the keys. */
+  osFirst: boolean;
   userBroken: boolean;
   /** Listening mode without credentials (or no credentials at all): the user must hand them over. */
   needsNetworkSetup: boolean;
@@ -45,6 +49,23 @@ function keyVerdict(facts: PlanFacts): KeyVerdict {
   return health.healthy ? 'healthy' : 'broken';
 }
 
+/**
+ * Photon/P1 bootloaders read the key store through system part 2, which supports it from 0.7.0-rc.1
+ * on (dfu-dfuse.md §6).
+ */
+export const MIN_DCT_VERSION = '0.7.0';
+const DCT_VIA_SYSTEM_PART = new Set([6, 8]);
+
+/** Numeric comparison of the x.y.z part of a Device OS version; null when there is nothing to compare. */
+export function olderThan(version: string | null | undefined, than: string): boolean {
+  const parse = (v: string): number[] | null => /^(\d+)\.(\d+)\.(\d+)/.exec(v)?.slice(1).map(Number) ?? null;
+  const a = version ? parse(version) : null;
+  const b = parse(than);
+  if (!a || !b) return false;
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
 /** Device OS evidently runs in these modes, so an LED cannot overrule that it is there. */
 const deviceOsRuns = (mode: PlanFacts['mode']): boolean => mode === 'normal' || mode === 'listening' || mode === 'safe';
 
@@ -66,7 +87,10 @@ export function assess(facts: PlanFacts): Assessment {
   const needsNetworkSetup = facts.wifiCredentials === false || (listening && facts.wifiCredentials !== true);
   const ledPointsAtKeys = suggests.has('repair-keys') || suggests.has('server-key');
   // A device that reaches the cloud has working keys, whatever the LED the user picked says.
-  const needsKeyRepair = keys === 'broken' || (keys === 'unknown' && !connected && (ledPointsAtKeys || systemBroken));
+  const systemOutdated =
+    !connected && !systemBroken && DCT_VIA_SYSTEM_PART.has(facts.platformId ?? -1) && olderThan(facts.deviceOsVersion, MIN_DCT_VERSION);
+  const osFirst = systemBroken || systemOutdated;
+  const needsKeyRepair = keys === 'broken' || (keys === 'unknown' && !connected && (ledPointsAtKeys || osFirst));
   return {
     network,
     generation,
@@ -76,10 +100,12 @@ export function assess(facts: PlanFacts): Assessment {
     keys,
     needsKeyRepair,
     systemBroken,
+    systemOutdated,
+    osFirst,
     userBroken,
     needsNetworkSetup,
     // A fault found on the device explains a stuck connection better than an LED seen mid-boot.
-    networkSuspect: !needsNetworkSetup && !connected && ledPrimary === 'wifi' && !needsKeyRepair && !systemBroken,
+    networkSuspect: !needsNetworkSetup && !connected && ledPrimary === 'wifi' && !needsKeyRepair && !osFirst,
     hardwareSuspected: ledPrimary === 'hardware',
     connected,
   };

@@ -65,6 +65,13 @@ export function tellStory(facts: PlanFacts, a: Assessment): Story {
         'device unable to run. Reinstalling Device OS fixes it without touching keys or Wi-Fi settings.',
     };
   }
+  if (a.systemOutdated) {
+    return {
+      summary: `Device OS ${facts.deviceOsVersion} is too old for a rescue over USB.`,
+      cause: 'On the Photon and P1 the bootloader reaches the key store through Device OS, which can do so from 0.7.0 on; older versions also lack the USB requests for mode changes.',
+      why: 'Devices that have been on a shelf for years still run the Device OS they shipped with. Updating Device OS first makes the keys checkable and the device switchable without buttons.',
+    };
+  }
   if (a.needsKeyRepair || a.keys === 'broken') {
     const story = keyStory(facts.keyHealth);
     return a.protected ? { ...story, summary: `${story.summary} Device Protection stops the repair until it is unlocked.` } : story;

@@ -4,6 +4,7 @@ import { DiagnosisSchema, type PlanStep, type WizardStepId } from '../contract/d
 import type { KeyHealth } from '../contract/keys';
 import { LED_CATALOG } from './led-catalog';
 import { buildDiagnosis, buildPlan, DEVICE_PROTECTION_EXPLANATION, type PlanFacts } from './plan';
+import { olderThan } from './plan-assess';
 
 const DEVICE_ID = '0123456789abcdef01234567';
 
@@ -145,6 +146,28 @@ describe('buildPlan', () => {
     expect(buildDiagnosis(facts({}), DEVICE_ID).findings.some((f) => f.id === 'keys')).toBe(false);
   });
 
+  it('updates a Photon whose Device OS is too old to reach its key store, before the keys', () => {
+    const unreadable = keyHealth({ dctReadable: false, healthy: false });
+    const old = facts({ deviceOsVersion: '0.6.4', cloudStatus: 'disconnected', keyHealth: unreadable, systemFirmwareValid: null, mode: 'unknown' });
+    const plan = buildPlan(old);
+    expect(step(plan, 'reflash-os')).toMatchObject({ action: 'run' });
+    expect(step(plan, 'reflash-os').reason).toMatch(/0\.6\.4 is older than 0\.7\.0/);
+    expect(index(plan, 'reflash-os')).toBeLessThan(index(plan, 'repair-keys'));
+    expect(buildDiagnosis(old, DEVICE_ID).summary).toBe('Device OS 0.6.4 is too old for a rescue over USB.');
+    // Online, the old Device OS proves its keys work: nothing to do.
+    expect(buildPlan({ ...old, cloudStatus: 'connected' }).filter((p) => p.action !== 'skip').map((p) => p.step)).toEqual(['diagnose']);
+    // An Electron reads its key store without Device OS.
+    expect(step(buildPlan({ ...old, platformId: 10 }), 'reflash-os').action).toBe('skip');
+  });
+
+  it('compares Device OS versions by number', () => {
+    expect(olderThan('0.6.4', '0.7.0')).toBe(true);
+    expect(olderThan('0.10.0', '0.7.0')).toBe(false);
+    expect(olderThan('0.7.0-rc.1', '0.7.0')).toBe(false);
+    expect(olderThan(null, '0.7.0')).toBe(false);
+    expect(olderThan('unknown', '0.7.0')).toBe(false);
+  });
+
   it('does not blame the network when the device itself has a fault', () => {
     const f = facts({ cloudStatus: 'connecting', keyHealth: keyHealth({ healthy: false }), ledPatternId: 'blinking-green' });
     expect(step(buildPlan(f), 'wifi').action).toBe('skip');
@@ -185,6 +208,7 @@ const factsArb: fc.Arbitrary<PlanFacts> = fc.record({
   userFirmwareValid: fc.constantFrom(null, true, false),
   wifiCredentials: fc.constantFrom(null, true, false),
   protected: fc.boolean(),
+  deviceOsVersion: fc.constantFrom(null, '0.6.4', '2.3.1', '6.2.0'),
 });
 
 describe('buildPlan over any combination of facts', () => {

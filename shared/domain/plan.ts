@@ -1,7 +1,7 @@
 import type { Diagnosis, PlanStep, WizardStepId } from '../contract/diagnosis';
 import type { KeyHealth } from '../contract/keys';
 import type { DeviceMode } from './device';
-import { assess, type Assessment } from './plan-assess';
+import { assess, MIN_DCT_VERSION, type Assessment } from './plan-assess';
 import { buildFindings } from './plan-findings';
 import { networkAdvice } from './plan-advice';
 import { tellStory } from './plan-story';
@@ -17,6 +17,8 @@ export interface PlanFacts {
   userFirmwareValid: boolean | null;
   wifiCredentials: boolean | null;
   protected: boolean;
+  /** The version the device reports, when it could be asked. */
+  deviceOsVersion?: string | null;
 }
 
 export const DEVICE_PROTECTION_EXPLANATION =
@@ -42,6 +44,10 @@ const skip = (reason: string): Decision => ({ action: 'skip', reason });
 const manual = (reason: string): Decision => ({ action: 'manual', reason });
 
 function reflashOs(facts: PlanFacts, a: Assessment): Decision {
+  if (a.systemOutdated) {
+    const why = `Device OS ${facts.deviceOsVersion} is older than ${MIN_DCT_VERSION}: until it is updated the key store cannot be read over USB. Updating keeps keys and Wi-Fi settings.`;
+    return a.protected ? manual(`${why} ${DEVICE_PROTECTION_EXPLANATION}`) : run(why);
+  }
   if (!a.systemBroken) {
     if (facts.systemFirmwareValid === true) return skip('Device OS is installed and passes its own checks.');
     return facts.mode === 'dfu'
@@ -64,7 +70,7 @@ function repairKeys(facts: PlanFacts, a: Assessment): Decision {
     const problems = facts.keyHealth?.problems.join(' ') ?? '';
     return run(`The keys need repair: ${problems || 'the key store failed its health check.'} A backup is taken before anything is written.`);
   }
-  if (a.systemBroken && a.generation === 2) {
+  if (a.osFirst && a.generation === 2) {
     return run('The key store cannot be read over DFU until Device OS is reinstalled; it is checked then and repaired only if needed.');
   }
   return run('The LED points at a key problem. The key store is checked first and written only if it is wrong, after a backup.');
@@ -112,7 +118,7 @@ export function buildPlan(facts: PlanFacts): PlanStep[] {
   const user = reflashUser(facts, a);
   const net = wifi(facts, a);
   const writes = [os, keys, user];
-  const middle: [WizardStepId, Decision][] = a.systemBroken
+  const middle: [WizardStepId, Decision][] = a.osFirst
     ? [['reflash-os', os], ['repair-keys', keys]]
     : [['repair-keys', keys], ['reflash-os', os]];
   const ordered: [WizardStepId, Decision][] = [

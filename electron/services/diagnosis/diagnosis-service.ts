@@ -2,6 +2,7 @@ import type { Diagnosis, Finding, VerifyResult, WizardStepId } from '../../../sh
 import type { KeyHealth } from '../../../shared/contract/keys';
 import type { LedState } from '../../../shared/domain/led';
 import { buildDiagnosis, type PlanFacts } from '../../../shared/domain/plan';
+import { MIN_DCT_VERSION, olderThan } from '../../../shared/domain/plan-assess';
 import { RescueError } from '../../../shared/errors';
 import { ControlClient } from '../control/control-client';
 import { needsSystemReflash } from '../firmware/system-health';
@@ -78,20 +79,30 @@ export class DiagnosisService {
     const extra: Finding[] = [];
     if (device.usbMode === 'normal') {
       ctx.progress({ phase: 'control', step: 'diagnose', message: 'Asking the device for its mode, Device OS, modules and cloud status…' });
-      const { notes, deviceOsVersion, modules, ...control } = await readControlFacts(this.controlFor(device), device.platformId, {
+      const { notes, modules, ...control } = await readControlFacts(this.controlFor(device), device.platformId, {
         timeoutMs: CONTROL_TIMEOUT_MS,
         signal: ctx.signal,
       });
       Object.assign(facts, control);
       extra.push(...notes);
-      ctx.log('control', 'info', `mode ${control.mode}, Device OS ${deviceOsVersion ?? 'unknown'}, cloud ${control.cloudStatus}, ${modules?.length ?? 0} modules`);
+      ctx.log('control', 'info', `mode ${control.mode}, Device OS ${control.deviceOsVersion ?? 'unknown'}, cloud ${control.cloudStatus}, ${modules?.length ?? 0} modules`);
+    }
+    if (facts.cloudStatus === 'unknown' && device.usbMode === 'normal') {
+      // Device OS before 1.1.0 cannot tell over USB; the cloud API can, when someone is logged in.
+      const online = await this.deps.cloud.session().then((s) => (s.loggedIn ? this.cloudOnline(deviceId) : null), () => null);
+      if (online !== null) {
+        facts.cloudStatus = online ? 'connected' : 'disconnected';
+        extra.push({ id: 'cloud-api', source: 'cloud', severity: online ? 'ok' : 'info', title: `The cloud sees the device ${online ? 'online' : 'offline'}`, detail: 'Asked the cloud API because the device cannot report its cloud status over USB.' });
+      }
     }
     if (input.readDct) {
       const keys = await this.readKeys(device, ctx, extra);
-      facts.keyHealth = keys.health && facts.systemFirmwareValid === null ? judgeBorrowedDct(keys.health, device.platformId, extra) : keys.health;
+      facts.keyHealth = keys.health;
       facts.protected = keys.protected;
-      // Photon/P1 bootloaders reach the key store through system part 2: unreadable there means Device OS is broken.
-      if (facts.systemFirmwareValid === null && facts.keyHealth && needsSystemReflash(null, facts.keyHealth.dctReadable, device.platformId)) {
+      // Photon/P1 bootloaders reach the key store through system part 2: unreadable there means Device OS
+      // is broken, unless it is simply older than that ability.
+      const tooOld = olderThan(facts.deviceOsVersion, MIN_DCT_VERSION);
+      if (facts.systemFirmwareValid === null && !tooOld && facts.keyHealth && needsSystemReflash(null, facts.keyHealth.dctReadable, device.platformId)) {
         facts.systemFirmwareValid = false;
       }
     }
@@ -223,25 +234,6 @@ export class DiagnosisService {
       extra.push({ id: 'leave-dfu', source: 'usb', severity: 'warn', title: 'Still in DFU mode', detail: 'The device did not leave DFU mode by itself. Press RESET once to restart it.' });
     }
   }
-}
-
-/**
- * Photon/P1 bootloaders borrow their DCT code from system part 2; with that part broken a DFU read
- * returns garbage (dfu-dfuse.md §6). Both key slots unreadable at once is that garbage, not two
- * independent faults: the key store counts as unread until Device OS is back.
- */
-function judgeBorrowedDct(health: KeyHealth, platformId: number, extra: Finding[]): KeyHealth {
-  const dctNeedsSystemPart = needsSystemReflash(null, false, platformId);
-  const garbage = health.dctReadable && health.privateKey.state === 'corrupt' && health.serverKey.state === 'corrupt';
-  if (!dctNeedsSystemPart || !garbage) return health;
-  extra.push({
-    id: 'dct-garbage',
-    source: 'dct',
-    severity: 'warn',
-    title: 'Key store reads as garbage',
-    detail: 'On this device DFU mode reads the key store through Device OS (system part 2). Both key slots read as noise, which happens when Device OS is damaged; the keys are checked again after it is reinstalled.',
-  });
-  return { ...health, dctReadable: false };
 }
 
 function describeWait(device: AttachedDevice | null, status: VerifyResult['cloudStatus'], online: boolean | null): string {

@@ -52,11 +52,19 @@ describe('diagnosis in the device lab', () => {
     const device = await attach('photon-bad-system');
     const diagnosis = await diagnose(device);
     expect(diagnosis.summary).toMatch(/Device OS .* missing or damaged/);
-    expect(diagnosis.findings.map((f) => f.id)).toContain('dct-garbage');
+    expect(diagnosis.findings.find((f) => f.id === 'dct')).toMatchObject({ title: 'Key store not readable' });
     const plan = running(diagnosis.plan);
     expect(plan).toContain('reflash-os');
     expect(plan).toContain('repair-keys');
     expect(plan.indexOf('reflash-os')).toBeLessThan(plan.indexOf('repair-keys'));
+  });
+
+  it('photon-old-os: the cloud API stands in for the status the old Device OS cannot report', async () => {
+    const device = await attach('photon-old-os');
+    const diagnosis = await diagnose(device);
+    expect(diagnosis.findings.find((f) => f.id === 'cloud-api')?.title).toBe('The cloud sees the device online');
+    expect(diagnosis.summary).toMatch(/healthy/);
+    expect(running(diagnosis.plan)).toEqual(['diagnose']);
   });
 });
 
