@@ -1,5 +1,4 @@
 import type { Diagnosis, Finding, VerifyResult, WizardStepId } from '../../../shared/contract/diagnosis';
-import type { KeyHealth } from '../../../shared/contract/keys';
 import type { LedState } from '../../../shared/domain/led';
 import { buildDiagnosis, type PlanFacts } from '../../../shared/domain/plan';
 import { MIN_DCT_VERSION, olderThan } from '../../../shared/domain/plan-assess';
@@ -11,6 +10,8 @@ import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
 import { realSleep, type Sleep } from '../usb/sleep';
 import { readControlFacts, toCloudStatus } from './device-facts';
+import { readKeyFacts } from './key-facts';
+import { describeWait, verifyMessage } from './verify-messages';
 import type {
   DiagnosisCloudPort,
   DiagnosisControl,
@@ -87,16 +88,9 @@ export class DiagnosisService {
       extra.push(...notes);
       ctx.log('control', 'info', `mode ${control.mode}, Device OS ${control.deviceOsVersion ?? 'unknown'}, cloud ${control.cloudStatus}, ${modules?.length ?? 0} modules`);
     }
-    if (facts.cloudStatus === 'unknown' && device.usbMode === 'normal') {
-      // Device OS before 1.1.0 cannot tell over USB; the cloud API can, when someone is logged in.
-      const online = await this.deps.cloud.session().then((s) => (s.loggedIn ? this.cloudOnline(deviceId) : null), () => null);
-      if (online !== null) {
-        facts.cloudStatus = online ? 'connected' : 'disconnected';
-        extra.push({ id: 'cloud-api', source: 'cloud', severity: online ? 'ok' : 'info', title: `The cloud sees the device ${online ? 'online' : 'offline'}`, detail: 'Asked the cloud API because the device cannot report its cloud status over USB.' });
-      }
-    }
+    if (facts.cloudStatus === 'unknown' && device.usbMode === 'normal') facts.cloudStatus = await this.askCloudApi(deviceId, extra);
     if (input.readDct) {
-      const keys = await this.readKeys(device, ctx, extra);
+      const keys = await readKeyFacts({ keys: this.deps.keys, dfu: this.deps.dfu, find: (id) => this.tryFind(id) }, device, ctx, extra);
       facts.keyHealth = keys.health;
       facts.protected = keys.protected;
       // Photon/P1 bootloaders reach the key store through system part 2: unreadable there means Device OS
@@ -114,7 +108,7 @@ export class DiagnosisService {
 
   async verify(deviceId: string, input: { timeoutMs: number }, ctx: OperationContext): Promise<VerifyResult> {
     const deadline = this.now() + input.timeoutMs;
-    const loggedIn = await this.deps.cloud.session().then((s) => s.loggedIn, () => false);
+    const loggedIn = await this.loggedIn();
     let cloudStatus: VerifyResult['cloudStatus'] = 'unknown';
     let onlineInCloud: boolean | null = null;
     let device: AttachedDevice | null = null;
@@ -196,6 +190,24 @@ export class DiagnosisService {
     }
   }
 
+  private loggedIn(): Promise<boolean> {
+    return this.deps.cloud.session().then((s) => s.loggedIn, () => false);
+  }
+
+  /** Device OS before 1.1.0 cannot report its cloud status over USB; the cloud API can, when someone is logged in. */
+  private async askCloudApi(deviceId: string, extra: Finding[]): Promise<PlanFacts['cloudStatus']> {
+    const online = (await this.loggedIn()) ? await this.cloudOnline(deviceId) : null;
+    if (online === null) return 'unknown';
+    extra.push({
+      id: 'cloud-api',
+      source: 'cloud',
+      severity: online ? 'ok' : 'info',
+      title: `The cloud sees the device ${online ? 'online' : 'offline'}`,
+      detail: 'Asked the cloud API because the device cannot report its cloud status over USB.',
+    });
+    return online ? 'connected' : 'disconnected';
+  }
+
   private async cloudOnline(deviceId: string): Promise<boolean | null> {
     try {
       return (await this.deps.cloud.deviceStatus(deviceId)).online;
@@ -203,52 +215,4 @@ export class DiagnosisService {
       return null;
     }
   }
-
-  /** Health check over DFU, then back to the mode the device was found in. */
-  private async readKeys(device: AttachedDevice, ctx: OperationContext, extra: Finding[]): Promise<{ health: KeyHealth | null; protected: boolean }> {
-    ctx.progress({ phase: 'read-dct', step: 'diagnose', message: 'Reading the key store in DFU mode (the LED blinks yellow for a moment)…' });
-    const foundIn = device.usbMode;
-    let health: KeyHealth | null = null;
-    let isProtected = false;
-    try {
-      health = await this.deps.keys.healthCheck(device.deviceId, ctx);
-      isProtected = health.protected;
-    } catch (error) {
-      if (RescueError.is(error, 'CANCELLED')) throw error;
-      isProtected = RescueError.is(error, 'DEVICE_PROTECTED');
-      const detail = error instanceof RescueError ? `${error.message} ${error.fix}` : 'The key store could not be read.';
-      if (!isProtected) extra.push({ id: 'dct-read', source: 'dct', severity: 'warn', title: 'Key store not checked', detail });
-    }
-    if (foundIn === 'normal') await this.backToNormal(device.deviceId, ctx, extra);
-    return { health, protected: isProtected };
-  }
-
-  private async backToNormal(deviceId: string, ctx: OperationContext, extra: Finding[]): Promise<void> {
-    const now = await this.tryFind(deviceId);
-    if (now?.usbMode !== 'dfu') return;
-    ctx.progress({ phase: 'leave-dfu', step: 'diagnose', message: 'Leaving DFU mode so the device is back as it was found…' });
-    try {
-      await this.deps.dfu.leave(deviceId, ctx);
-    } catch (error) {
-      if (RescueError.is(error, 'CANCELLED')) throw error;
-      extra.push({ id: 'leave-dfu', source: 'usb', severity: 'warn', title: 'Still in DFU mode', detail: 'The device did not leave DFU mode by itself. Press RESET once to restart it.' });
-    }
-  }
-}
-
-function describeWait(device: AttachedDevice | null, status: VerifyResult['cloudStatus'], online: boolean | null): string {
-  if (!device) return 'Waiting for the device to come back on USB…';
-  if (device.usbMode === 'dfu') return 'The device is still in DFU mode; waiting for it to restart…';
-  if (status === 'connected') return 'The device reports a cloud connection.';
-  if (status === 'unknown' && online !== null) return `The device does not say; the cloud sees it ${online ? 'online' : 'offline'}.`;
-  return `Cloud status: ${status}. Waiting for breathing cyan…`;
-}
-
-function verifyMessage(connected: boolean, status: VerifyResult['cloudStatus'], online: boolean | null, timeoutMs: number): string {
-  if (connected && online === false) return 'The device reports a cloud connection; the cloud has not marked it online yet (this can lag).';
-  if (connected) return 'The device is connected to the Particle Cloud (breathing cyan).';
-  const seconds = Math.round(timeoutMs / 1000);
-  return status === 'connecting'
-    ? `Still connecting after ${seconds} s. Devices retry with growing pauses; check the network and firewall (UDP 5684, TCP 5683 for Photon/P1), then verify again.`
-    : `Not connected after ${seconds} s (status: ${status}). Check the LED: the diagnose step explains every pattern.`;
 }
