@@ -22,7 +22,16 @@ export async function openPort(path: string, baudRate: number): Promise<SerialPo
   return port;
 }
 
-export async function closePort(port: SerialPort): Promise<void> {
+/** What the log stream needs of an open port (SerialPort satisfies it; tests pass a fake). */
+export interface LogPort {
+  readonly isOpen: boolean;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  close(callback: (error?: Error | null) => void): void;
+}
+
+export async function closePort(port: LogPort): Promise<void> {
   if (!port.isOpen) return;
   await new Promise<void>((resolve) => port.close(() => resolve()));
 }

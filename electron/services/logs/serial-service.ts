@@ -1,4 +1,3 @@
-import type { SerialPort } from 'serialport';
 import type { LogFilter, LogLine } from '../../../shared/contract/logs';
 import { RescueError } from '../../../shared/errors';
 import type { EventBus } from '../../rpc/event-bus';
@@ -6,7 +5,7 @@ import type { OperationLog } from '../operations/operation-log';
 import type { SerialAccess, SerialPortRef } from '../usb/usb-source';
 import { LineSplitter } from './line-splitter';
 import { filterLogLines, formatLogLine, parseLogLine } from './log-parser';
-import { closePort, LOG_BAUD, openPort } from './open-port';
+import { closePort, LOG_BAUD, openPort, type LogPort } from './open-port';
 import { RingBuffer } from './ring-buffer';
 
 export interface SerialServiceDeps {
@@ -18,6 +17,14 @@ export interface SerialServiceDeps {
   capacity?: number;
   /** Lines are pushed to the renderer in batches, at most this often. */
   batchMs?: number;
+  /**
+   * After the device drops its port (a reset, DFU, unplug) the stream waits this long for it to come
+   * back and resumes by itself; 0 = give up at once.
+   */
+  followMs?: number;
+  /** How often a dropped port is looked for again. */
+  retryMs?: number;
+  open?: (path: string, baudRate: number) => Promise<LogPort>;
   now?: () => Date;
 }
 
@@ -29,7 +36,9 @@ export interface SerialPortEntry {
 
 interface Stream {
   path: string;
-  port: SerialPort;
+  port: LogPort;
+  /** Set when we close it, so a close by the device can be told apart. */
+  closing: boolean;
   splitter: LineSplitter;
   pending: LogLine[];
   timer: ReturnType<typeof setTimeout> | null;
@@ -44,13 +53,21 @@ export class SerialService {
   private readonly opening = new Map<string, Promise<{ path: string }>>();
   private readonly buffers = new Map<string, RingBuffer<LogLine>>();
   private readonly seqs = new Map<string, number>();
+  /** Devices whose log the user asked for (start … stop): followed across resets. */
+  private readonly wanted = new Set<string>();
   private readonly capacity: number;
   private readonly batchMs: number;
+  private readonly followMs: number;
+  private readonly retryMs: number;
+  private readonly open: (path: string, baudRate: number) => Promise<LogPort>;
   private readonly now: () => Date;
 
   constructor(private readonly deps: SerialServiceDeps) {
     this.capacity = deps.capacity ?? 50_000;
     this.batchMs = deps.batchMs ?? 100;
+    this.followMs = deps.followMs ?? 10 * 60_000;
+    this.retryMs = deps.retryMs ?? 1000;
+    this.open = deps.open ?? openPort;
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -70,26 +87,37 @@ export class SerialService {
 
   /** Idempotent: a second start (also while the first is still opening) shares the same stream. */
   start(deviceId: string): Promise<{ path: string }> {
+    this.wanted.add(deviceId);
+    return this.connect(deviceId).catch((error: unknown) => {
+      this.wanted.delete(deviceId);
+      throw error;
+    });
+  }
+
+  private connect(deviceId: string): Promise<{ path: string }> {
     const running = this.streams.get(deviceId);
     if (running) return Promise.resolve({ path: running.path });
     let opening = this.opening.get(deviceId);
     if (!opening) {
-      opening = this.open(deviceId).finally(() => this.opening.delete(deviceId));
+      opening = this.openStream(deviceId).finally(() => this.opening.delete(deviceId));
       this.opening.set(deviceId, opening);
     }
     return opening;
   }
 
+  /** True when the log was being streamed (or waited for after a reset). */
   async stop(deviceId: string): Promise<boolean> {
+    const wasWanted = this.wanted.delete(deviceId);
     const stream = this.streams.get(deviceId);
-    if (!stream) return false;
+    if (!stream) return wasWanted;
+    stream.closing = true;
     await closePort(stream.port);
     this.ended(deviceId, stream);
     return true;
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...this.streams.keys()].map((id) => this.stop(id)));
+    await Promise.all([...new Set([...this.streams.keys(), ...this.wanted])].map((id) => this.stop(id)));
   }
 
   /** Buffered lines, oldest first. */
@@ -103,7 +131,7 @@ export class SerialService {
     return { fileName: `particle-log-${deviceId}-${stamp}.txt`, content: lines.map(formatLogLine).join('\n') + (lines.length ? '\n' : '') };
   }
 
-  private async open(deviceId: string): Promise<{ path: string }> {
+  private async openStream(deviceId: string): Promise<{ path: string }> {
     const ref = await this.locate(deviceId);
     if (!ref) {
       throw new RescueError(
@@ -112,8 +140,8 @@ export class SerialService {
         'The port exists while Device OS runs (not in DFU mode); on Gen 3 and newer only when the application calls Serial.begin(). Replug the device and try again.',
       );
     }
-    const port = await openPort(ref.path, LOG_BAUD);
-    const stream: Stream = { path: ref.path, port, splitter: new LineSplitter(), pending: [], timer: null };
+    const port = await this.open(ref.path, LOG_BAUD);
+    const stream: Stream = { path: ref.path, port, closing: false, splitter: new LineSplitter(), pending: [], timer: null };
     this.streams.set(deviceId, stream);
     port.on('data', (chunk: Buffer) => this.accept(deviceId, stream, stream.splitter.push(chunk)));
     port.on('error', (error: Error) => this.deps.opLog.write('serial', 'warn', `Serial port ${ref.path}: ${error.message}`, { deviceId }));
@@ -162,5 +190,23 @@ export class SerialService {
     this.accept(deviceId, stream, stream.splitter.flush());
     this.flush(deviceId, stream);
     this.deps.opLog.write('serial', 'info', `Serial log stopped on ${stream.path}`, { deviceId });
+    if (!stream.closing && this.wanted.has(deviceId)) void this.follow(deviceId);
+  }
+
+  /** The device dropped its port (reset, DFU, unplug): reopen it when it comes back. */
+  private async follow(deviceId: string): Promise<void> {
+    this.deps.opLog.write('serial', 'info', 'The device closed its serial port (reset, DFU mode or unplugged); waiting for it to come back', { deviceId });
+    const deadline = Date.now() + this.followMs;
+    while (this.wanted.has(deviceId) && !this.streams.has(deviceId) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, this.retryMs).unref?.());
+      if (!this.wanted.has(deviceId)) return;
+      try {
+        await this.connect(deviceId);
+        return;
+      } catch {
+        // Not back yet: try again until the deadline.
+      }
+    }
+    this.wanted.delete(deviceId);
   }
 }
