@@ -13,7 +13,7 @@ export const backupCommand: CliCommand = {
   usage: 'backup <deviceId> [--json] [--virtual <scenario>]',
   async run(args, env) {
     const services = await env.services();
-    const deviceId = await env.deviceId(args.positionals[1]);
+    const deviceId = await env.deviceId(args.positionals[0]);
     const backup = await services.operations.run('backup', deviceId, (ctx) => services.keys.backupNow(deviceId, ctx));
     if (env.json) env.printJson(backup);
     else env.print(`Backed up ${deviceId} as ${backup.backupId} in ${backup.location}.`);
@@ -27,7 +27,7 @@ export const backupsCommand: CliCommand = {
   usage: 'backups [deviceId] [--verify] [--json]',
   async run(args, env) {
     const services = await env.services();
-    const backups = await services.backups.list(args.positionals[1]);
+    const backups = await services.backups.list(args.positionals[0]);
     if (args.flags.verify === true) {
       const checks = await Promise.all(backups.map(async (b) => ({ backupId: b.backupId, ...(await services.backups.verify(b.backupId)) })));
       if (env.json) env.printJson({ backups, checks });
@@ -45,7 +45,7 @@ export const restoreCommand: CliCommand = {
   summary: 'Write a DCT backup back to its device (keys, server key, claim code; never boot flags), verified.',
   usage: 'restore <backupId> [--json] [--virtual <scenario>]',
   async run(args, env) {
-    const backupId = args.positionals[1];
+    const backupId = args.positionals[0];
     if (!backupId) throw new RescueError('INVALID_INPUT', 'restore needs a backup id.', 'Run `particle-rescue backups` to list them.');
     const services = await env.services();
     const backup = await services.backups.get(backupId);

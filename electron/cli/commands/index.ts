@@ -5,6 +5,8 @@ import { command as dfuCommand } from './dfu';
 import { commands as firmwareCommands } from './firmware';
 import { commands as keyCommands } from './keys';
 import { command as labCommand } from './lab';
+import { command as logsCommand } from './logs';
 import { commands as reportCommands } from './reports';
+import { commands as rescueCommands } from './rescue';
 
-export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, ...reportCommands, labCommand];
+export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, ...rescueCommands, logsCommand, ...reportCommands, labCommand];

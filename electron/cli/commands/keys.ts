@@ -76,7 +76,7 @@ export const diagnoseCommand: CliCommand = {
   usage: 'diagnose <deviceId> [--json] [--virtual <scenario>]',
   async run(args, env) {
     const services = await env.services();
-    const deviceId = await env.deviceId(args.positionals[1]);
+    const deviceId = await env.deviceId(args.positionals[0]);
     const stop = followProgress(services, env);
     try {
       const health = await services.operations.run('health-check', deviceId, (ctx) => services.keys.healthCheck(deviceId, ctx));
@@ -95,7 +95,7 @@ export const repairKeysCommand: CliCommand = {
   usage: 'repair-keys <deviceId> [--server-key auto|profile|blank|keep|cli|device:<id>|<file>] [--product N] [--no-backup-key] [--json] [--virtual <scenario>]',
   async run(args, env) {
     const services = await env.services();
-    const deviceId = await env.deviceId(args.positionals[1]);
+    const deviceId = await env.deviceId(args.positionals[0]);
     const serverKey = await serverKeySource(args, services, deviceId);
     const productId = productFlag(args);
     const preferBackupKey = args.flags['no-backup-key'] !== true;
