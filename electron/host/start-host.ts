@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       ? 'USB: hardware not used (--no-hardware); virtual devices of the lab only.'
       : usb.available
         ? 'USB: hardware available; the virtual device lab too.'
-        : `USB: ${usb.problem?.message ?? 'unavailable'} — the virtual device lab is available.`,
+        : `USB: ${usb.problem?.message ?? 'hardware unavailable; virtual devices still work.'}`,
   ];
   console.log(lines.join('\n'));
   if (args.flags.open) openBrowser(host.url);
