@@ -65,22 +65,23 @@ describe('CLI commands', () => {
       printJson: (value) => json.push(value),
       deviceId: async (given) => given ?? device.deviceId,
     });
+    // As runCli hands them over: the command name is already removed.
     const args = (positionals: string[], flags: Record<string, string | boolean> = {}) => ({ positionals, flags });
 
-    expect(await diagnoseCommand.run(args(['diagnose']), env(false))).toBe(1);
+    expect(await diagnoseCommand.run(args([]), env(false))).toBe(1);
     expect(lines.join('\n')).toMatch(/keys need repair/);
-    expect(await repairKeysCommand.run(args(['repair-keys'], { 'server-key': 'auto' }), env(false))).toBe(0);
+    expect(await repairKeysCommand.run(args([], { 'server-key': 'auto' }), env(false))).toBe(0);
     expect(lines.join('\n')).toMatch(/key repair done \(generated\)[\s\S]*online \(breathing cyan\)/);
-    expect(await diagnoseCommand.run(args(['diagnose']), env(true))).toBe(0);
+    expect(await diagnoseCommand.run(args([]), env(true))).toBe(0);
     expect(KeyHealthSchema.parse(json.at(-1)).healthy).toBe(true);
 
-    expect(await backupCommand.run(args(['backup']), env(false))).toBe(0);
-    expect(await backupsCommand.run(args(['backups', device.deviceId]), env(true))).toBe(0);
+    expect(await backupCommand.run(args([]), env(false))).toBe(0);
+    expect(await backupsCommand.run(args([device.deviceId]), env(true))).toBe(0);
     const listed = json.at(-1) as { backups: { backupId: string }[] };
     expect(listed.backups).toHaveLength(2);
-    expect(await backupsCommand.run(args(['backups'], { verify: true }), env(false))).toBe(0);
-    expect(await restoreCommand.run(args(['restore', listed.backups[1].backupId]), env(false))).toBe(0);
+    expect(await backupsCommand.run(args([], { verify: true }), env(false))).toBe(0);
+    expect(await restoreCommand.run(args([listed.backups[1].backupId]), env(false))).toBe(0);
     expect(lines.join('\n')).toMatch(/Restored private-key/);
-    await expect(repairKeysCommand.run(args(['repair-keys'], { product: 'abc' }), env(false))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(repairKeysCommand.run(args([], { product: 'abc' }), env(false))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });

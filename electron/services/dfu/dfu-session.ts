@@ -1,5 +1,4 @@
 import { RescueError } from '../../../shared/errors';
-import { platformById } from '../../../shared/domain/platforms';
 import type { OperationLog } from '../operations/operation-log';
 import type { AttachedDevice } from '../usb/attached-device';
 import { realSleep, throwIfAborted, type Sleep } from '../usb/sleep';
@@ -8,6 +7,7 @@ import { DfuProtocol } from './dfu-protocol';
 import { DfuseCommand, DfuState, dfuStateName, dfuStatusHint, dfuStatusName, type DfuStatus } from './dfu-constants';
 import { DEFAULT_TRANSFER_SIZE, parseConfigDescriptor, readConfigDescriptor, readStringDescriptor, type DfuFunctional } from './descriptors';
 import { looksProtected, parseMemoryLayout, sectorsTouched, segmentAt, type MemoryLayout } from './memory-layout';
+import { assertReadable, assertWritable } from './region-guards';
 
 export type DfuPhase = 'erase' | 'download' | 'upload' | 'verify' | 'leave';
 export interface DfuProgress {
@@ -39,9 +39,6 @@ export interface DfuWriteOptions {
 
 /** The DCT window (alt 1 on every Particle platform) is written in place: erasing it is never right. */
 const DCT_ALT = 1;
-/** Gen 2 bootloader refuses erase/write below here on alt 0 even where the layout says `g`. */
-const GEN2_PROTECTED_END = 0x08020000;
-const GEN2_PROTECTED_START = 0x08000000;
 const DEVICE_PROTECTION_STRING = 0xfa;
 /** Upper bounds on status polling so a device stuck in dfuDNBUSY cannot hang an operation. */
 const MAX_POLLS = 2_000;
@@ -144,7 +141,7 @@ export class DfuSession {
     // A private copy: Node Buffers are views into shared pools, and chunks must be standalone.
     const data = new Uint8Array(input);
     const layout = this.layout(alt);
-    this.assertWritable(alt, layout, address, data.length);
+    assertWritable(this.device.platformId, alt, layout, address, data.length);
     const ctx: StepContext = { phase: 'erase', alt, address, length: data.length, bytesDone: 0 };
     const started = Date.now();
     await this.guard(ctx, options.signal, async () => {
@@ -249,7 +246,7 @@ export class DfuSession {
   private async readAs(phase: 'upload' | 'verify', alt: number, address: number, length: number, onProgress?: DfuProgressCallback, signal?: AbortSignal): Promise<Uint8Array> {
     this.assertUsable();
     const layout = this.layout(alt);
-    this.assertReadable(alt, layout, address, length);
+    assertReadable(alt, layout, address, length);
     const out = new Uint8Array(length);
     const ctx: StepContext = { phase, alt, address, length, bytesDone: 0 };
     const started = Date.now();
@@ -490,40 +487,6 @@ export class DfuSession {
         'Device Protection is on: the bootloader will not read or write memory over DFU.',
         'Put the device into Service Mode from the Particle Console (or unprotect it in the product settings), then try again.',
       );
-    }
-  }
-
-  private assertWritable(alt: number, layout: MemoryLayout, address: number, length: number): void {
-    const generation = platformById(this.device.platformId)?.generation;
-    if (alt === 0 && generation === 2 && address < GEN2_PROTECTED_END && address + length > GEN2_PROTECTED_START) {
-      throw new RescueError(
-        'REGION_NOT_WRITABLE',
-        `${hex(GEN2_PROTECTED_START)}–${hex(GEN2_PROTECTED_END - 1)} (bootloader, DCT sectors, EEPROM) cannot be written over DFU on this device: its bootloader refuses it.`,
-        'Bootloader updates go through normal mode (control requests); keys go through the DCT window (alt 1).',
-        { alt, address, length },
-      );
-    }
-    this.assertCovered(alt, layout, address, length, 'writable');
-  }
-
-  private assertReadable(alt: number, layout: MemoryLayout, address: number, length: number): void {
-    this.assertCovered(alt, layout, address, length, 'readable');
-  }
-
-  private assertCovered(alt: number, layout: MemoryLayout, address: number, length: number, access: 'readable' | 'writable'): void {
-    if (length <= 0) throw new RescueError('INVALID_INPUT', 'Nothing to transfer: the length is zero.', 'Give a length of at least one byte.');
-    for (let at = address; at < address + length; ) {
-      const segment = segmentAt(layout, at);
-      if (!segment || !segment[access]) {
-        const code = access === 'writable' ? 'REGION_NOT_WRITABLE' : 'REGION_NOT_READABLE';
-        throw new RescueError(
-          code,
-          `${hex(at)} in "${layout.name}" (alt ${alt}) is ${segment ? `not ${access}` : 'outside the memory'} over DFU.`,
-          'Check the address and length against the device memory map.',
-          { alt, address: at },
-        );
-      }
-      at = segment.end;
     }
   }
 
