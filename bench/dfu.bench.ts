@@ -4,6 +4,7 @@ import { OperationLog } from '../electron/services/operations/operation-log';
 import type { AttachedDevice } from '../electron/services/usb/attached-device';
 import { DeviceManager } from '../electron/services/usb/device-manager';
 import { realSleep, type Sleep } from '../electron/services/usb/sleep';
+import { median } from './measure';
 
 const K = 1024;
 const BLOCK = 4 * K;
@@ -33,10 +34,6 @@ function image(length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 131 + (i >> 9)) & 0xff);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function zeroDelay(print: (line: string) => void): Promise<void> {
   // Device delays and the lab's own timers are zero: what remains is host (and model) work per block.

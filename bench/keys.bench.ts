@@ -3,21 +3,9 @@ import { REALISTIC } from '../electron/lab';
 import { generateEcP256, generateRsa1024 } from '../electron/services/keys/key-generation';
 import { DEFAULT_KEY_TIMING } from '../electron/services/keys/key-service';
 import { startLabRig } from '../electron/services/keys/testing/lab-rig';
+import { timeRuns } from './measure';
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
-async function timeRuns(runs: number, work: () => Promise<unknown>): Promise<{ median: number; max: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  return { median: median(times), max: Math.max(...times) };
-}
 
 async function keyGeneration(print: (line: string) => void): Promise<void> {
   const rsa = await timeRuns(20, generateRsa1024);

@@ -3,6 +3,7 @@ import { filterLogLines, parseLogLine } from '../electron/services/logs/log-pars
 import { SerialService } from '../electron/services/logs/serial-service';
 import { openPtyPair } from '../electron/services/logs/test-support/pty-pair';
 import { OperationLog } from '../electron/services/operations/operation-log';
+import { timeMs } from './measure';
 
 const DEVICE_ID = '0123456789abcdef01234567';
 const LEVELS = ['TRACE', 'INFO', 'INFO', 'INFO', 'WARN', 'ERROR'];
@@ -18,19 +19,7 @@ function rawLines(count: number): string[] {
   return out;
 }
 
-function median(samples: number[]): number {
-  return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
-}
 
-function timeMs(fn: () => void, runs = 7): number {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    fn();
-    samples.push(performance.now() - started);
-  }
-  return median(samples);
-}
 
 /** Device OS lines through a real socat pty into SerialService: how fast a log flood is taken in. */
 async function serialThroughput(lines: string[]): Promise<number> {

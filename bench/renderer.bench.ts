@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { LogLine } from '../shared/contract/logs';
 import { filterLines, LogStore } from '../renderer/src/logs/log-store';
+import { timeMs } from './measure';
 
 const ASSETS = join('dist', 'renderer', 'assets');
 const LEVELS: LogLine['level'][] = ['trace', 'info', 'info', 'info', 'warn', 'error'];
@@ -24,20 +25,7 @@ function syntheticLog(count: number): LogLine[] {
   return lines;
 }
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
-function timeMs(fn: () => void, runs = 7): number {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return median(samples);
-}
 
 /** Renderer figures: gzipped JS shipped to the window, and log filtering over 100k lines. */
 export async function run(print: (line: string) => void): Promise<void> {
