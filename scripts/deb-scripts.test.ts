@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UDEV_RULES_PATH, UDEV_RULES_TEXT } from '../electron/services/usb/udev-rule';
+
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STUBBED = ['udevadm', 'update-alternatives', 'apparmor_status', 'apparmor_parser', 'update-desktop-database'];
@@ -38,7 +38,11 @@ function run(script: string, ...args: string[]): void {
   });
 }
 
-const rulePath = () => join(root, UDEV_RULES_PATH);
+/** The Particle CLI's rule, at the path it installs it to: nothing of ours may touch it. */
+const CLI_RULE = 'SUBSYSTEM=="usb", ATTRS{idVendor}=="2b04", ATTRS{idProduct}=="[cd]0??", MODE="0666", GROUP="plugdev"\n';
+const cliRulePath = () => join(root, 'etc/udev/rules.d/50-particle.rules');
+const legacyRecord = () => join(root, 'var/lib/particle-rescue/50-particle.rules');
+const rulesFolders = () => ['etc/udev/rules.d', 'usr/lib/udev/rules.d', 'lib/udev/rules.d'].map((d) => join(root, d));
 const calls = () => (existsSync(join(root, 'calls.log')) ? readFileSync(join(root, 'calls.log'), 'utf8') : '');
 
 beforeEach(() => {
@@ -52,7 +56,7 @@ beforeEach(() => {
   mkdirSync(join(root, 'run/udev'), { recursive: true });
   const appDir = join(root, 'opt/Particle Rescue');
   mkdirSync(join(appDir, 'resources/udev'), { recursive: true });
-  writeFileSync(join(appDir, 'resources/udev/50-particle.rules'), readFileSync(join(ROOT, 'resources/linux/50-particle.rules')));
+  writeFileSync(join(appDir, 'resources/udev/70-particle-rescue.rules'), readFileSync(join(ROOT, 'resources/linux/70-particle-rescue.rules')));
   writeFileSync(join(appDir, 'chrome-sandbox'), '');
 });
 
@@ -60,45 +64,68 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+function writeCliRule(): void {
+  mkdirSync(dirname(cliRulePath()), { recursive: true });
+  writeFileSync(cliRulePath(), CLI_RULE);
+}
+
 describe('deb postinst', () => {
-  it('installs the udev rule, reloads udev and replays Particle devices', () => {
+  it('reloads udev and replays Particle devices and serial ports, writing no rule of its own', () => {
     run('after-install.sh', 'configure');
-    expect(readFileSync(rulePath(), 'utf8')).toBe(UDEV_RULES_TEXT);
     expect(calls()).toContain('udevadm control --reload-rules');
     expect(calls()).toContain('udevadm trigger --action=add --subsystem-match=usb --attr-match=idVendor=2b04');
+    expect(calls()).toContain('udevadm trigger --action=change --subsystem-match=tty');
     expect(calls()).toContain(`update-alternatives --install ${root}/usr/bin/particle-rescue particle-rescue ${root}/opt/Particle Rescue/particle-rescue 100`);
+    for (const folder of rulesFolders()) expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
   });
 
-  it('replaces an older rule at the same path', () => {
-    mkdirSync(dirname(rulePath()), { recursive: true });
-    writeFileSync(rulePath(), '# old\n');
+  it("leaves the Particle CLI's rule exactly as it was, on install and on upgrade", () => {
+    writeCliRule();
     run('after-install.sh', 'configure');
-    expect(readFileSync(rulePath(), 'utf8')).toBe(UDEV_RULES_TEXT);
+    run('after-install.sh', 'configure', '0.1.0');
+    expect(readFileSync(cliRulePath(), 'utf8')).toBe(CLI_RULE);
+  });
+
+  it('removes the copy an earlier build put at the CLI path only while it is byte for byte ours', () => {
+    const earlier = '# Particle devices (earlier Particle Rescue build)\n';
+    mkdirSync(dirname(legacyRecord()), { recursive: true });
+    writeFileSync(legacyRecord(), earlier);
+    mkdirSync(dirname(cliRulePath()), { recursive: true });
+    writeFileSync(cliRulePath(), earlier);
+    run('after-install.sh', 'configure', '0.1.0');
+    expect(existsSync(cliRulePath())).toBe(false);
+    expect(existsSync(legacyRecord())).toBe(false);
+
+    writeFileSync(cliRulePath(), CLI_RULE);
+    mkdirSync(dirname(legacyRecord()), { recursive: true });
+    writeFileSync(legacyRecord(), earlier);
+    run('after-install.sh', 'configure', '0.1.0');
+    expect(readFileSync(cliRulePath(), 'utf8')).toBe(CLI_RULE);
   });
 });
 
 describe('deb postrm', () => {
-  it('removes the rule it installed and reloads udev on remove and on purge', () => {
+  it('reloads udev on remove and on purge, and takes the command away', () => {
     for (const action of ['remove', 'purge']) {
-      run('after-install.sh', 'configure');
       writeFileSync(join(root, 'calls.log'), '');
       run('after-remove.sh', action);
-      expect(existsSync(rulePath()), action).toBe(false);
       expect(calls()).toContain('udevadm control --reload-rules');
       expect(calls()).toContain('update-alternatives --remove particle-rescue');
     }
   });
 
-  it('leaves a rule that someone else wrote at that path after the install', () => {
+  it("never touches the Particle CLI's rule", () => {
+    writeCliRule();
     run('after-install.sh', 'configure');
-    writeFileSync(rulePath(), '# the Particle CLI rule\n');
     run('after-remove.sh', 'remove');
-    expect(readFileSync(rulePath(), 'utf8')).toBe('# the Particle CLI rule\n');
+    run('after-remove.sh', 'purge');
+    expect(readFileSync(cliRulePath(), 'utf8')).toBe(CLI_RULE);
   });
 
-  it('keeps everything on upgrade (the new postinst follows)', () => {
+  it('does nothing on upgrade (the new postinst follows)', () => {
     run('after-install.sh', 'configure');
+    writeFileSync(join(root, 'calls.log'), '');
     run('after-remove.sh', 'upgrade', '0.2.0');
-    expect(readFileSync(rulePath(), 'utf8')).toBe(UDEV_RULES_TEXT);
+    expect(calls()).toBe('');
   });
 });

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UDEV_RULES_PATH, UDEV_RULES_TEXT } from '../electron/services/usb/udev-rule';
+import { UDEV_PACKAGED_PATH, UDEV_RULES_TEXT } from '../electron/services/usb/udev-rule';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Schema, validator, YAML parser and glob matcher are the very ones electron-builder uses.
@@ -39,7 +39,7 @@ interface BuilderConfig {
   afterPack: string;
   electronFuses?: unknown;
   linux: { target: string[]; category: string; maintainer: string; executableName: string; extraResources: FileSet[] };
-  deb: { afterInstall: string; afterRemove: string };
+  deb: { afterInstall: string; afterRemove: string; fpm: string[] };
   win: { target: string[] };
   mac: { target: string[]; hardenedRuntime: boolean; entitlements: string; entitlementsInherit: string };
 }
@@ -156,18 +156,29 @@ describe('electron-builder.yml', () => {
     expect(config.electronFuses).toBeUndefined();
   });
 
-  it('ships the udev rule with the Linux build and installs it from the deb scripts', () => {
-    expect(readFileSync(join(ROOT, 'resources/linux/50-particle.rules'), 'utf8')).toBe(UDEV_RULES_TEXT);
-    expect(config.linux.extraResources).toContainEqual({ from: 'resources/linux/50-particle.rules', to: 'udev/50-particle.rules' });
+  it('ships the udev rule as a package file under its own name and a copy beside the app', () => {
+    expect(readFileSync(join(ROOT, 'resources/linux/70-particle-rescue.rules'), 'utf8')).toBe(UDEV_RULES_TEXT);
+    expect(UDEV_PACKAGED_PATH).toBe('/usr/lib/udev/rules.d/70-particle-rescue.rules');
+    expect(config.deb.fpm).toContain(`resources/linux/70-particle-rescue.rules=${UDEV_PACKAGED_PATH}`);
+    expect(config.linux.extraResources).toContainEqual({ from: 'resources/linux/70-particle-rescue.rules', to: 'udev/70-particle-rescue.rules' });
     const postinst = readFileSync(join(ROOT, config.deb.afterInstall), 'utf8');
     const postrm = readFileSync(join(ROOT, config.deb.afterRemove), 'utf8');
-    expect(postinst).toContain('resources/udev/50-particle.rules');
-    expect(postinst).toContain(`UDEV_RULE_TARGET='${UDEV_RULES_PATH}'`);
     expect(postinst).toMatch(/udevadm control --reload-rules/);
     expect(postinst).toMatch(/udevadm trigger .*idVendor=2b04/);
-    expect(postrm).toContain(`UDEV_RULE_TARGET='${UDEV_RULES_PATH}'`);
-    expect(postrm).toMatch(/cmp -s "\$UDEV_RULE_TARGET" "\$UDEV_RULE_RECORD"; then\n {2}rm -f "\$UDEV_RULE_TARGET"/);
     expect(postrm).toMatch(/udevadm control --reload-rules/);
+    // Neither script writes a rule: the package manager owns ours, and others belong to their packages.
+    for (const script of [postinst, postrm]) expect(script).not.toMatch(/(install|cp|cat >|tee)\b[^\n]*rules\.d/);
+  });
+
+  it('covers the USB device and its serial port, for the seat user, with ModemManager kept off', () => {
+    const rules = UDEV_RULES_TEXT.split('\n').filter((line) => line && !line.startsWith('#'));
+    expect(rules).toHaveLength(2);
+    for (const rule of rules) {
+      expect(rule).toMatch(/^SUBSYSTEMS=="usb", /);
+      expect(rule).toContain('TAG+="uaccess"');
+      expect(rule).toContain('ENV{ID_MM_DEVICE_IGNORE}="1"');
+    }
+    expect(rules[0]).toContain('ATTRS{idVendor}=="2b04", ATTRS{idProduct}=="[cd]0??"');
   });
 
   it('documents the very rule it installs', () => {

@@ -180,10 +180,10 @@ async function inspect(appDir) {
   const entries = asarEntries(asar);
   for (const path of packedNativeFiles(entries)) failures.push(`native add-on packed inside app.asar: ${path}`);
   failures.push(...missingRuntimePackages(asar, entries));
-  const rule = join(resources, 'udev', '50-particle.rules');
-  if (!existsSync(rule)) failures.push('resources/udev/50-particle.rules is missing');
-  else if (!readFileSync(rule).equals(readFileSync(join(ROOT, 'resources/linux/50-particle.rules')))) {
-    failures.push('resources/udev/50-particle.rules differs from resources/linux/50-particle.rules');
+  const rule = join(resources, 'udev', '70-particle-rescue.rules');
+  if (!existsSync(rule)) failures.push('resources/udev/70-particle-rescue.rules is missing');
+  else if (!readFileSync(rule).equals(readFileSync(join(ROOT, 'resources/linux/70-particle-rescue.rules')))) {
+    failures.push('resources/udev/70-particle-rescue.rules differs from resources/linux/70-particle-rescue.rules');
   }
   const binary = join(appDir, EXECUTABLE);
   if (!existsSync(binary)) failures.push(`${EXECUTABLE} executable is missing`);

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RescueError } from '../../shared/errors';
-import { UDEV_RULES_PATH, UDEV_RULES_TEXT } from '../services/usb/udev-rule';
+import { UDEV_PACKAGED_PATH, UDEV_RULES_PATH, UDEV_RULES_TEXT } from '../services/usb/udev-rule';
 import {
   type Exec,
-  type ReadFileBytes,
+  type RuleFiles,
   UDEV_EXPLANATION,
   UDEV_INSTALL_COMMAND,
   installUdevRule,
@@ -15,13 +15,18 @@ import {
   udevRuleStatus,
 } from './udev-helper';
 
-const files = (contents: Record<string, string | Uint8Array>): ReadFileBytes => {
-  return async (path) => {
+const files = (contents: Record<string, string | Uint8Array>): RuleFiles => ({
+  read: async (path) => {
     const value = contents[path];
     if (value === undefined) return null;
     return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  };
-};
+  },
+  list: async (dir) => Object.keys(contents).filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)),
+});
+
+/** The Particle CLI's own rule (assets/50-particle.rules, recovery-procedures.md §7). */
+const CLI_RULE = 'SUBSYSTEM=="usb", ATTRS{idVendor}=="2b04", ATTRS{idProduct}=="[cd]0??", MODE="0666", GROUP="plugdev", ENV{ID_MM_DEVICE_IGNORE}="1"\n';
+const CLI_RULE_PATH = '/etc/udev/rules.d/50-particle.rules';
 
 async function rescueError(promise: Promise<unknown>): Promise<RescueError> {
   const error = await promise.then(
@@ -43,10 +48,26 @@ describe('udev rule status', () => {
     expect(await udevRuleStatus(files({ [UDEV_RULES_PATH]: `${UDEV_RULES_TEXT}# edited\n` }))).toBe('different');
   });
 
-  it('is offered on Linux only, and only when not installed', () => {
+  it('finds the packaged copy under /usr/lib, and lets a copy in /etc override it as udev does', async () => {
+    expect(await udevRuleStatus(files({ [UDEV_PACKAGED_PATH]: UDEV_RULES_TEXT }))).toBe('installed');
+    expect(await udevRuleStatus(files({ [UDEV_PACKAGED_PATH]: UDEV_RULES_TEXT, [UDEV_RULES_PATH]: '# old\n' }))).toBe('different');
+  });
+
+  it("takes the Particle CLI's rule as equivalent, and not rules that miss newer platforms or need a group", async () => {
+    expect(await udevRuleStatus(files({ [CLI_RULE_PATH]: CLI_RULE }))).toBe('equivalent');
+    expect(await udevRuleStatus(files({ [CLI_RULE_PATH]: CLI_RULE, [UDEV_RULES_PATH]: '# old\n' }))).toBe('equivalent');
+    expect(await udevRuleStatus(files({ [CLI_RULE_PATH]: `# ${CLI_RULE}` }))).toBe('missing');
+    expect(await udevRuleStatus(files({ [CLI_RULE_PATH]: CLI_RULE.replace('[cd]0??', '[cd]00?') }))).toBe('missing');
+    expect(await udevRuleStatus(files({ [CLI_RULE_PATH]: CLI_RULE.replace('MODE="0666"', 'MODE="0660"') }))).toBe('missing');
+    expect(await udevRuleStatus(files({ '/usr/lib/udev/rules.d/60-other.rules': CLI_RULE.replace('MODE="0666"', 'TAG+="uaccess"') }))).toBe('equivalent');
+    expect(await udevRuleStatus(files({ '/etc/udev/rules.d/50-particle.rules.bak': CLI_RULE }))).toBe('missing');
+  });
+
+  it('is offered on Linux only, and only when nothing grants access yet', () => {
     expect(shouldOfferUdevInstall('linux', 'missing')).toBe(true);
     expect(shouldOfferUdevInstall('linux', 'different')).toBe(true);
     expect(shouldOfferUdevInstall('linux', 'installed')).toBe(false);
+    expect(shouldOfferUdevInstall('linux', 'equivalent')).toBe(false);
     expect(shouldOfferUdevInstall('darwin', 'missing')).toBe(false);
     expect(shouldOfferUdevInstall('win32', 'missing')).toBe(false);
   });
@@ -64,6 +85,7 @@ describe('udev explanation', () => {
 
 describe('pkexec install command', () => {
   it('runs one root shell that writes the rule from stdin, reloads udev and replays the Particle devices', () => {
+    expect(UDEV_INSTALL_COMMAND.args[2]).not.toContain('50-particle.rules');
     expect(UDEV_INSTALL_COMMAND.command).toBe('pkexec');
     expect(UDEV_INSTALL_COMMAND.args.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     const script = UDEV_INSTALL_COMMAND.args[2];
@@ -75,7 +97,7 @@ describe('pkexec install command', () => {
   it('writes exactly the rule text when the script runs (with the paths moved to a scratch folder)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'udev-helper-'));
     try {
-      const target = join(dir, 'rules.d', '50-particle.rules');
+      const target = join(dir, 'rules.d', '70-particle-rescue.rules');
       const script = UDEV_INSTALL_COMMAND.args[2]
         .replace('/etc/udev/rules.d', join(dir, 'rules.d'))
         .replace(UDEV_RULES_PATH, target)

@@ -5,12 +5,19 @@
  * holds no Electron and no real system call.
  */
 import { RescueError } from '../../shared/errors';
-import { UDEV_RULES_PATH, UDEV_RULES_TEXT, udevFix } from '../services/usb/udev-rule';
+import { UDEV_RULE_NAME, UDEV_RULES_DIRS, UDEV_RULES_PATH, UDEV_RULES_TEXT, grantsParticleAccess, udevFix } from '../services/usb/udev-rule';
 
-export type UdevRuleStatus = 'installed' | 'missing' | 'different';
+export type UdevRuleStatus = 'installed' | 'equivalent' | 'missing' | 'different';
 
 /** Reads a file; resolves null when it does not exist. */
 export type ReadFileBytes = (path: string) => Promise<Uint8Array | null>;
+
+/** The rules files udev reads: one file's bytes (null when absent) and a folder's file names. */
+export interface RuleFiles {
+  read: ReadFileBytes;
+  /** File names in a folder; empty when the folder does not exist. */
+  list(dir: string): Promise<string[]>;
+}
 
 export interface ExecResult {
   /** Exit code; null when the program could not be started (e.g. pkexec not installed). */
@@ -22,13 +29,29 @@ export interface ExecResult {
 export type Exec = (command: string, args: readonly string[], stdin: string) => Promise<ExecResult>;
 
 /**
- * Compared byte for byte, like the Particle CLI does: an older or edited copy counts as different
- * and the install is offered again.
+ * Our rule is looked up where udev would find it (a file in /etc overrides one of the same name in
+ * /usr/lib) and compared byte for byte, like the Particle CLI does with its own: an older or edited
+ * copy counts as different. Failing that, any other rules file that already grants the same access
+ * (the Particle CLI's 50-particle.rules) is fine as it is: the app neither offers a second rule nor
+ * touches that one.
  */
-export async function udevRuleStatus(readFile: ReadFileBytes): Promise<UdevRuleStatus> {
-  const installed = await readFile(UDEV_RULES_PATH);
-  if (installed === null) return 'missing';
-  return Buffer.from(installed).equals(Buffer.from(UDEV_RULES_TEXT, 'utf8')) ? 'installed' : 'different';
+export async function udevRuleStatus(files: RuleFiles): Promise<UdevRuleStatus> {
+  let ours: 'installed' | 'different' | null = null;
+  for (const dir of UDEV_RULES_DIRS) {
+    const text = await files.read(`${dir}/${UDEV_RULE_NAME}`);
+    if (text === null) continue;
+    ours = Buffer.from(text).equals(Buffer.from(UDEV_RULES_TEXT, 'utf8')) ? 'installed' : 'different';
+    break;
+  }
+  if (ours === 'installed') return ours;
+  for (const dir of UDEV_RULES_DIRS) {
+    for (const name of await files.list(dir)) {
+      if (name === UDEV_RULE_NAME || !name.endsWith('.rules')) continue;
+      const text = await files.read(`${dir}/${name}`);
+      if (text && grantsParticleAccess(Buffer.from(text).toString('utf8'))) return 'equivalent';
+    }
+  }
+  return ours ?? 'missing';
 }
 
 /**
@@ -54,8 +77,9 @@ export const UDEV_EXPLANATION = {
   title: 'Linux needs a rule before the app can open Particle devices',
   message:
     'Linux only lets administrators open USB devices unless a udev rule says otherwise. Particle Rescue ' +
-    `can install the Particle rule at ${UDEV_RULES_PATH}: it lets your user open Particle devices (USB ` +
-    'vendor 2b04) in normal and DFU mode and tells ModemManager to leave their serial port alone. ' +
+    `can install its rule at ${UDEV_RULES_PATH}: it lets your user open Particle devices (USB ` +
+    'vendor 2b04) in normal and DFU mode and their serial port, and tells ModemManager to leave that ' +
+    'port alone. It has a file of its own: a Particle CLI rule, if you have one, is left as it is. ' +
     'Your administrator password is asked once; then unplug and replug the device.',
   rule: UDEV_RULES_TEXT,
   manualFix: udevFix(),
@@ -66,15 +90,16 @@ const PKEXEC_DISMISSED = 126;
 const PKEXEC_NOT_AUTHORIZED = 127;
 
 /**
- * The rule is offered by the app where the package manager did not install it: on Linux, when it is
- * missing or out of date. (The deb's postinst installs it, so this is the AppImage's path in practice.)
+ * The rule is offered by the app where nothing grants access yet: on Linux, when ours is missing or out
+ * of date and no equivalent rule exists. (The deb ships the rule as a package file, so this is the
+ * AppImage's path in practice.)
  */
 export function shouldOfferUdevInstall(platform: NodeJS.Platform, status: UdevRuleStatus): boolean {
-  return platform === 'linux' && status !== 'installed';
+  return platform === 'linux' && (status === 'missing' || status === 'different');
 }
 
 /** Installs the rule through pkexec and checks it landed; throws RescueError with the manual way otherwise. */
-export async function installUdevRule(exec: Exec, readFile: ReadFileBytes): Promise<void> {
+export async function installUdevRule(exec: Exec, files: RuleFiles): Promise<void> {
   const { command, args, stdin } = UDEV_INSTALL_COMMAND;
   const result = await exec(command, args, stdin);
   if (result.code === null) {
@@ -99,7 +124,7 @@ export async function installUdevRule(exec: Exec, readFile: ReadFileBytes): Prom
       udevFix(),
     );
   }
-  if ((await udevRuleStatus(readFile)) !== 'installed') {
+  if ((await udevRuleStatus(files)) !== 'installed') {
     throw new RescueError(
       'USB_PERMISSION_DENIED',
       `The udev rule install reported success, but ${UDEV_RULES_PATH} does not hold the rule.`,

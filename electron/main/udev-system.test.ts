@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileBytes, spawnExec } from './udev-system';
+import { udevRuleStatus } from './udev-helper';
+import { readFileBytes, spawnExec, systemRuleFiles } from './udev-system';
 
 let dir: string;
 beforeEach(() => {
@@ -34,5 +35,24 @@ describe('readFileBytes', () => {
 
   it('passes on other errors', async () => {
     await expect(readFileBytes(dir)).rejects.toThrow(/EISDIR/);
+  });
+});
+
+describe('systemRuleFiles', () => {
+  it("reads udev's folders below a root, as udevRuleStatus sees them", async () => {
+    mkdirSync(join(dir, 'etc/udev/rules.d'), { recursive: true });
+    writeFileSync(join(dir, 'etc/udev/rules.d/50-particle.rules'), 'x');
+    const files = systemRuleFiles(dir);
+    expect(await files.list('/etc/udev/rules.d')).toEqual(['50-particle.rules']);
+    expect(await files.list('/usr/lib/udev/rules.d')).toEqual([]);
+    expect(Buffer.from((await files.read('/etc/udev/rules.d/50-particle.rules'))!).toString()).toBe('x');
+  });
+
+  it('leaves a Particle CLI rule in a fake root alone and calls it equivalent', async () => {
+    const cli = 'SUBSYSTEM=="usb", ATTRS{idVendor}=="2b04", ATTRS{idProduct}=="[cd]0??", MODE="0666", GROUP="plugdev"\n';
+    mkdirSync(join(dir, 'etc/udev/rules.d'), { recursive: true });
+    writeFileSync(join(dir, 'etc/udev/rules.d/50-particle.rules'), cli);
+    expect(await udevRuleStatus(systemRuleFiles(dir))).toBe('equivalent');
+    expect(readFileSync(join(dir, 'etc/udev/rules.d/50-particle.rules'), 'utf8')).toBe(cli);
   });
 });

@@ -3,8 +3,9 @@
  * timeout on purpose: pkexec waits for the person at the password dialog.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import type { Exec, ReadFileBytes } from './udev-helper';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Exec, ReadFileBytes, RuleFiles } from './udev-helper';
 
 export const spawnExec: Exec = (command, args, stdin) =>
   new Promise((resolve) => {
@@ -26,3 +27,18 @@ export const readFileBytes: ReadFileBytes = async (path) => {
     throw error;
   }
 };
+
+/** udev's rule folders as they are on this machine; `root` moves them into a scratch folder for tests. */
+export function systemRuleFiles(root = '/'): RuleFiles {
+  return {
+    read: (path) => readFileBytes(join(root, path)),
+    list: async (dir) => {
+      try {
+        return await readdir(join(root, dir));
+      } catch (error) {
+        if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return [];
+        throw error;
+      }
+    },
+  };
+}

@@ -1,16 +1,17 @@
 #!/bin/bash
 # Debian postinst for Particle Rescue. electron-builder renders ${executable} and
-# ${sanitizedProductName}. Besides the usual desktop integration it installs the udev rule that lets
-# the app open Particle devices (vendor 0x2b04, normal and DFU mode) without root, and reloads udev
-# so devices already plugged in pick it up.
+# ${sanitizedProductName}. Besides the usual desktop integration it makes udev load the packaged rule
+# that lets the app open Particle devices (vendor 0x2b04, normal and DFU mode, and their serial port)
+# without root.
 
 APP_DIR='/opt/${sanitizedProductName}'
 EXECUTABLE='${executable}'
-UDEV_RULE_SOURCE="$APP_DIR/resources/udev/50-particle.rules"
-UDEV_RULE_TARGET='/etc/udev/rules.d/50-particle.rules'
-# The Particle CLI installs a rule at the same path. postrm runs after our files are gone, so it
-# keeps this copy to tell our rule from one someone else put there later, and removes only ours.
-UDEV_RULE_RECORD='/var/lib/particle-rescue/50-particle.rules'
+# The rule itself is a package file (/usr/lib/udev/rules.d/70-particle-rescue.rules), so dpkg owns and
+# removes it; no other package's rule is read, written or removed here.
+# Earlier builds of this package copied their rule to /etc/udev/rules.d/50-particle.rules, the Particle CLI's path,
+# and kept this record of it: that copy goes only while it is still byte for byte the one we wrote.
+LEGACY_RULE='/etc/udev/rules.d/50-particle.rules'
+LEGACY_RECORD='/var/lib/particle-rescue/50-particle.rules'
 
 if type update-alternatives >/dev/null 2>&1; then
   update-alternatives --install "/usr/bin/$EXECUTABLE" "$EXECUTABLE" "$APP_DIR/$EXECUTABLE" 100 \
@@ -39,14 +40,17 @@ if apparmor_status --enabled >/dev/null 2>&1; then
   fi
 fi
 
-if [ -f "$UDEV_RULE_SOURCE" ]; then
-  install -D -m 0644 "$UDEV_RULE_SOURCE" "$UDEV_RULE_TARGET"
-  install -D -m 0644 "$UDEV_RULE_SOURCE" "$UDEV_RULE_RECORD"
-  # /run/udev exists only where udevd runs (not in chroots or image builds).
-  if [ -d /run/udev ] && type udevadm >/dev/null 2>&1; then
-    udevadm control --reload-rules || true
-    udevadm trigger --action=add --subsystem-match=usb --attr-match=idVendor=2b04 || true
-  fi
+if [ -f "$LEGACY_RULE" ] && [ -f "$LEGACY_RECORD" ] && cmp -s "$LEGACY_RULE" "$LEGACY_RECORD"; then
+  rm -f "$LEGACY_RULE"
+fi
+rm -rf "$(dirname "$LEGACY_RECORD")"
+
+# /run/udev exists only where udevd runs (not in chroots or image builds). Devices already plugged in
+# are replayed, their serial ports too, so they work without replugging.
+if [ -d /run/udev ] && type udevadm >/dev/null 2>&1; then
+  udevadm control --reload-rules || true
+  udevadm trigger --action=add --subsystem-match=usb --attr-match=idVendor=2b04 || true
+  udevadm trigger --action=change --subsystem-match=tty || true
 fi
 
 if type update-desktop-database >/dev/null 2>&1; then

@@ -1,11 +1,10 @@
 #!/bin/bash
 # Debian postrm for Particle Rescue. On an upgrade the new postinst puts everything back, so only a
-# real removal takes the command link, the AppArmor profile and the udev rule away.
+# real removal takes the command link and the AppArmor profile away. dpkg removes the packaged udev
+# rule itself; udev is reloaded so it forgets it. Other packages' rules are never touched.
 
 EXECUTABLE='${executable}'
 APP_DIR='/opt/${sanitizedProductName}'
-UDEV_RULE_TARGET='/etc/udev/rules.d/50-particle.rules'
-UDEV_RULE_RECORD='/var/lib/particle-rescue/50-particle.rules'
 
 case "$1" in
   remove|purge) ;;
@@ -26,13 +25,8 @@ if [ -f "$APPARMOR_PROFILE_TARGET" ]; then
   rm -f "$APPARMOR_PROFILE_TARGET"
 fi
 
-# Only the rule we installed goes: a different file at that path (the Particle CLI's) stays.
-if [ -f "$UDEV_RULE_TARGET" ] && [ -f "$UDEV_RULE_RECORD" ] && cmp -s "$UDEV_RULE_TARGET" "$UDEV_RULE_RECORD"; then
-  rm -f "$UDEV_RULE_TARGET"
-  if [ -d /run/udev ] && type udevadm >/dev/null 2>&1; then
-    udevadm control --reload-rules || true
-  fi
+if [ -d /run/udev ] && type udevadm >/dev/null 2>&1; then
+  udevadm control --reload-rules || true
 fi
-rm -rf /var/lib/particle-rescue
 
 exit 0

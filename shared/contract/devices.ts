@@ -24,8 +24,9 @@ export const devicesMethods = {
 } as const;
 
 export const UdevRuleInfoSchema = z.object({
-  status: z.enum(['installed', 'missing', 'different', 'not-linux']),
-  /** Offer the one-click install (Linux, rule missing or out of date). */
+  /** `equivalent`: another package's rule (the Particle CLI's) already grants the same access. */
+  status: z.enum(['installed', 'equivalent', 'missing', 'different', 'not-linux']),
+  /** Offer the one-click install (Linux, rule missing or out of date, and nothing equivalent). */
   offer: z.boolean(),
   title: z.string(),
   message: z.string(),

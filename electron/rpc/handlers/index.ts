@@ -12,7 +12,7 @@ import { labHandlers } from './lab';
 import { logsHandlers } from './logs';
 import { reportsHandlers } from './reports';
 import { udevHandlers } from './udev';
-import { readFileBytes, spawnExec } from '../../main/udev-system';
+import { spawnExec, systemRuleFiles } from '../../main/udev-system';
 
 export interface HandlerExtras {
   transport: 'electron' | 'browser';
@@ -30,7 +30,7 @@ export function buildHandlers(s: Services, extras: HandlerExtras): HandlerMap {
       openExternal: extras.openExternal,
     }),
     ...devicesHandlers({ devices: s.devices, dfu: s.dfu, operations }),
-    ...udevHandlers({ platform: process.platform, exec: spawnExec, readFile: readFileBytes }),
+    ...udevHandlers({ platform: process.platform, exec: spawnExec, files: systemRuleFiles() }),
     ...labHandlers({ lab: s.lab, devices: s.devices }),
     ...diagnosisHandlers({ diagnosis: s.diagnosis, operations }),
     ...keysHandlers({ keys: s.keys, operations }),

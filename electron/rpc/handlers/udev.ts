@@ -1,17 +1,17 @@
 import type { udevMethods } from '../../../shared/contract/devices';
-import { UDEV_EXPLANATION, installUdevRule, shouldOfferUdevInstall, udevRuleStatus, type Exec, type ReadFileBytes } from '../../main/udev-helper';
+import { UDEV_EXPLANATION, installUdevRule, shouldOfferUdevInstall, udevRuleStatus, type Exec, type RuleFiles } from '../../main/udev-helper';
 import type { HandlerGroup } from '../handler-types';
 
 export interface UdevHandlerDeps {
   platform: NodeJS.Platform;
   exec: Exec;
-  readFile: ReadFileBytes;
+  files: RuleFiles;
 }
 
 export function udevHandlers(deps: UdevHandlerDeps): HandlerGroup<typeof udevMethods> {
   return {
     'devices.udevRule': async () => {
-      const status = deps.platform === 'linux' ? await udevRuleStatus(deps.readFile) : 'not-linux';
+      const status = deps.platform === 'linux' ? await udevRuleStatus(deps.files) : 'not-linux';
       return {
         status,
         offer: status !== 'not-linux' && shouldOfferUdevInstall(deps.platform, status),
@@ -22,7 +22,7 @@ export function udevHandlers(deps: UdevHandlerDeps): HandlerGroup<typeof udevMet
       };
     },
     'devices.installUdevRule': async () => {
-      await installUdevRule(deps.exec, deps.readFile);
+      await installUdevRule(deps.exec, deps.files);
       return { installed: true };
     },
   };

@@ -23,7 +23,7 @@ beforeEach(() => {
     'lab.scenarios': () => ({ scenarios: [{ name: 'photon-no-wifi', title: 'Photon without Wi-Fi', description: 'Listening mode.', platformId: 6 }] }),
     'devices.udevRule': () => ({
       status: 'missing', offer: true, title: 'Allow this user to open Particle devices', message: 'Linux needs a udev rule.',
-      rule: 'SUBSYSTEM=="usb", ATTRS{idVendor}=="2b04", MODE="0664"', manualFix: 'Copy it to `/etc/udev/rules.d/50-particle.rules`.',
+      rule: 'SUBSYSTEMS=="usb", ATTRS{idVendor}=="2b04", TAG+="uaccess"', manualFix: 'Copy it to `/etc/udev/rules.d/70-particle-rescue.rules`.',
     }),
     'devices.installUdevRule': () => ({ installed: true }),
     'lab.attach': () => {
@@ -56,7 +56,7 @@ describe('app shell and devices view', () => {
     expect(screen.queryByTestId('udev-notice')).toBeNull();
     act(() => api.emit('devices.changed', { devices: [], usb: { available: true, problem: null } }));
     const notice = await screen.findByTestId('udev-notice');
-    expect(notice.textContent).toMatch(/50-particle.rules/);
+    expect(notice.textContent).toMatch(/70-particle-rescue.rules/);
     fireEvent.click(screen.getByTestId('udev-install'));
     await waitFor(() => expect(api.callsOf('devices.installUdevRule')).toHaveLength(1));
   });

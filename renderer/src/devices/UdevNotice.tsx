@@ -22,7 +22,7 @@ export function UdevNotice() {
   }, []);
   useEffect(load, [load]);
 
-  if (!info || info.status === 'installed' || info.status === 'not-linux') {
+  if (!info || info.status === 'installed' || info.status === 'equivalent' || info.status === 'not-linux') {
     return installed ? (
       <p className="notice notice-ok" role="status">
         The udev rule is installed. Unplug and replug your device.
