@@ -1,6 +1,12 @@
-// Bundles the main-process entry points with esbuild. Dependencies stay in node_modules (native
-// modules such as usb and serialport must be loaded from disk); the sandboxed preload is bundled whole.
+// Bundles the main-process entry points with esbuild. Production dependencies stay in node_modules
+// (native modules such as usb and serialport must be loaded from disk; the installed app ships exactly
+// these); everything else they use (zod, shared code) is bundled in. The sandboxed preload is bundled
+// whole.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const runtimePackages = Object.keys(dependencies).flatMap((name) => [name, `${name}/*`]);
 
 const common = {
   bundle: true,
@@ -21,7 +27,7 @@ await Promise.all([
       'cli/main': 'electron/cli/main.ts',
     },
     outdir: 'dist/electron',
-    packages: 'external',
+    external: ['electron', ...runtimePackages],
   }),
   build({
     ...common,

@@ -1,4 +1,5 @@
 export const UNPACKED_MODULES: readonly string[];
+export const ASAR_LIMIT_BYTES: number;
 
 export interface PackageSmokeResult {
   ok: boolean;
@@ -6,6 +7,8 @@ export interface PackageSmokeResult {
   /** Whether the real built dist/ was packaged or a minimal stand-in. */
   dist: 'built' | 'stand-in';
   seconds: number;
+  /** Size of the packaged app.asar (0 when packaging failed). */
+  asarBytes: number;
   /** Set only with `keep`. */
   workDir: string | null;
   builderOutput: string;

@@ -9,7 +9,7 @@
 //
 //   node scripts/package-smoke.mjs [--keep]    exit code 0 when every check passes
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +20,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const EXECUTABLE = 'particle-rescue';
 const TIMEOUT_MS = 150_000;
+/** What the installer carries in app.asar: a limit, so an accidental dependency shows up here. */
+export const ASAR_LIMIT_BYTES = 20 * 1024 * 1024;
 
 /** Directories that must sit in app.asar.unpacked, one per native add-on the app loads. */
 export const UNPACKED_MODULES = ['usb', 'serialport', '@serialport/bindings-cpp', '@node-usb'];
@@ -161,6 +163,31 @@ function missingRuntimePackages(asarPath, entries) {
   return [...new Set(missing)];
 }
 
+/** Dependencies' source maps and tests are dead weight in an installer. */
+function devFilesInArchive(entries) {
+  return [...entries.keys()]
+    .filter((path) => path.startsWith('node_modules/') && (/\.map$/.test(path) || /\/(test|tests|__tests__)\//.test(path)))
+    .map((path) => `not needed at run time, packed in app.asar: ${path}`);
+}
+
+/**
+ * The add-ons for this machine's platform, loaded for real from app.asar.unpacked (N-API, so Node
+ * loads what Electron would). Other platforms' prebuilt binaries ship too but cannot load here.
+ */
+function unloadableAddons(unpackedDir) {
+  const tag = `${process.platform}-${process.arch}`;
+  const addons = spawnSync('find', [unpackedDir, '-name', '*.node'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((path) => path.includes(tag) && !/musl/.test(path));
+  if (addons.length === 0) return [`no native add-on for ${tag} in app.asar.unpacked`];
+  const failures = [];
+  for (const addon of addons) {
+    const loaded = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', addon], { encoding: 'utf8' });
+    if (loaded.status !== 0) failures.push(`native add-on does not load from app.asar.unpacked: ${addon}: ${loaded.stderr.trim().split('\n')[0]}`);
+  }
+  return failures;
+}
+
 async function fuseViolations(binary) {
   const { FuseV1Options, getCurrentFuseWire } = require('@electron/fuses');
   const { fuseWireViolations } = require('./after-pack.cjs').loadFuses();
@@ -171,7 +198,7 @@ async function inspect(appDir) {
   const failures = [];
   const resources = join(appDir, 'resources');
   const asar = join(resources, 'app.asar');
-  if (!existsSync(asar)) return [`${asar} is missing`];
+  if (!existsSync(asar)) return { failures: [`${asar} is missing`], asarBytes: 0 };
   for (const name of UNPACKED_MODULES) {
     if (!existsSync(join(resources, 'app.asar.unpacked', 'node_modules', name))) {
       failures.push(`resources/app.asar.unpacked/node_modules/${name} is missing`);
@@ -180,6 +207,10 @@ async function inspect(appDir) {
   const entries = asarEntries(asar);
   for (const path of packedNativeFiles(entries)) failures.push(`native add-on packed inside app.asar: ${path}`);
   failures.push(...missingRuntimePackages(asar, entries));
+  failures.push(...devFilesInArchive(entries));
+  failures.push(...unloadableAddons(join(resources, 'app.asar.unpacked')));
+  const asarBytes = statSync(asar).size;
+  if (asarBytes > ASAR_LIMIT_BYTES) failures.push(`app.asar is ${mib(asarBytes)}, over the ${mib(ASAR_LIMIT_BYTES)} limit`);
   const rule = join(resources, 'udev', '70-particle-rescue.rules');
   if (!existsSync(rule)) failures.push('resources/udev/70-particle-rescue.rules is missing');
   else if (!readFileSync(rule).equals(readFileSync(join(ROOT, 'resources/linux/70-particle-rescue.rules')))) {
@@ -188,7 +219,11 @@ async function inspect(appDir) {
   const binary = join(appDir, EXECUTABLE);
   if (!existsSync(binary)) failures.push(`${EXECUTABLE} executable is missing`);
   else failures.push(...(await fuseViolations(binary)).map((v) => `fuse: ${v}`));
-  return failures;
+  return { failures, asarBytes };
+}
+
+function mib(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /**
@@ -211,8 +246,8 @@ export async function runPackageSmoke({ keep = false, editConfig = (text) => tex
     const build = await runBuilder(projectDir, electronDist, outputDir);
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     const appDir = join(outputDir, 'linux-unpacked');
-    const failures = build.code === 0 ? await inspect(appDir) : [`electron-builder exited with ${build.code}`];
-    return { ok: failures.length === 0, failures, dist, seconds, workDir: keep ? workDir : null, builderOutput: build.output };
+    const { failures, asarBytes } = build.code === 0 ? await inspect(appDir) : { failures: [`electron-builder exited with ${build.code}`], asarBytes: 0 };
+    return { ok: failures.length === 0, failures, dist, seconds, asarBytes, workDir: keep ? workDir : null, builderOutput: build.output };
   } finally {
     if (!keep) rmSync(workDir, { recursive: true, force: true });
   }
@@ -221,7 +256,7 @@ export async function runPackageSmoke({ keep = false, editConfig = (text) => tex
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await runPackageSmoke({ keep: process.argv.includes('--keep') });
   if (!result.ok) process.stdout.write(result.builderOutput);
-  console.log(`package smoke (${result.dist} dist/, ${result.seconds} s): ${result.ok ? 'passed' : 'FAILED'}`);
+  console.log(`package smoke (${result.dist} dist/, ${result.seconds} s, app.asar ${mib(result.asarBytes)}): ${result.ok ? 'passed' : 'FAILED'}`);
   for (const failure of result.failures) console.log(`  - ${failure}`);
   if (result.workDir) console.log(`  output kept in ${result.workDir}`);
   process.exitCode = result.ok ? 0 : 1;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type PackageSmokeResult, runPackageSmoke as smoke } from './package-smoke.mjs';
+import { ASAR_LIMIT_BYTES, type PackageSmokeResult, runPackageSmoke as smoke } from './package-smoke.mjs';
 
 const SMOKE_TIMEOUT = 240_000;
 
@@ -18,11 +18,14 @@ describe('packaging smoke (electron-builder --dir against a stub Electron, offli
       expect(result.failures, result.builderOutput).toEqual([]);
       expect(result.ok).toBe(true);
       expect(result.builderOutput).not.toMatch(/downloading/i);
+      console.log(`packaged app.asar: ${(result.asarBytes / 1024 / 1024).toFixed(1)} MiB (limit ${ASAR_LIMIT_BYTES / 1024 / 1024} MiB)`);
+      expect(result.asarBytes).toBeGreaterThan(0);
+      expect(result.asarBytes).toBeLessThanOrEqual(ASAR_LIMIT_BYTES);
     },
     SMOKE_TIMEOUT,
   );
 
-  describe('with a broken configuration and bundle (one packaging run for all three faults)', () => {
+  describe('with a broken configuration and bundle (one packaging run for all the faults)', () => {
     let broken: PackageSmokeResult;
     beforeAll(async () => {
       broken = await smoke({
@@ -30,8 +33,9 @@ describe('packaging smoke (electron-builder --dir against a stub Electron, offli
         editConfig: (text) =>
           replaceList(text, 'asarUnpack', 'asarUnpack: []\n')
             .replace(/^asar: true$/m, 'asar:\n  smartUnpack: false')
-            .replace(/^afterPack: .*$/m, ''),
-        standInMain: "require('zod');\nrequire('node:fs');\nvoid import('usb');\nvoid import('vitest');\n",
+            .replace(/^afterPack: .*$/m, '')
+            .replace(/^ {2}- '!\*\*\/node_modules.*\n/gm, ''),
+        standInMain: "require('ws');\nrequire('node:fs');\nvoid import('usb');\nvoid import('vitest');\n",
       });
       expect(broken.ok).toBe(false);
     }, SMOKE_TIMEOUT);
@@ -39,6 +43,14 @@ describe('packaging smoke (electron-builder --dir against a stub Electron, offli
     it('fails when native add-ons would be packed inside app.asar', () => {
       expect(broken.failures).toContain('resources/app.asar.unpacked/node_modules/usb is missing');
       expect(broken.failures.some((f) => /^native add-on packed inside app\.asar: .*\.node$/.test(f))).toBe(true);
+    });
+
+    it("fails when dependencies' source maps would be shipped", () => {
+      expect(broken.failures.some((f) => /^not needed at run time, packed in app\.asar: node_modules\/.*\.map$/.test(f))).toBe(true);
+    });
+
+    it('fails when no native add-on for this machine loads from app.asar.unpacked', () => {
+      expect(broken.failures).toContain(`no native add-on for ${process.platform}-${process.arch} in app.asar.unpacked`);
     });
 
     it('fails when the afterPack hook does not flip the fuses', () => {

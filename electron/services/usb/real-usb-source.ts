@@ -27,7 +27,10 @@ export function isParticleUsb(vendorId: number, productId: number): boolean {
 }
 
 async function loadNodeWebUsb(): Promise<WebUsbLike> {
-  const { WebUSB } = await import('usb');
+  // require, not import(): a dynamic import() of a package inside the packaged app.asar fails, while
+  // require follows Electron's asar redirection to app.asar.unpacked where the native add-on lives.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { WebUSB } = require('usb') as typeof import('usb');
   return new WebUSB({ allowAllDevices: true }) as unknown as WebUsbLike;
 }
 
