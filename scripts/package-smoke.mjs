@@ -1,6 +1,7 @@
 // Packaging smoke without downloads: runs `electron-builder --dir` for Linux on a copy of the project
-// against a stub Electron distribution, then checks what came out: app.asar, every native add-on
-// unpacked beside it (none left inside the archive), the udev rule, and the fuses on the binary.
+// against a stub Electron distribution, then checks what came out: app.asar (its size, no dependency
+// source maps), every native add-on unpacked beside it (none left inside the archive, this machine's
+// ones loadable), the packaged main bundle running a CLI command, the udev rule, and the fuses.
 //
 // The stub is a shell script carrying an Electron fuse wire in its default (unsafe) state, so the
 // afterPack hook really flips it and the check really reads it back. The real dist/ is packaged
@@ -188,13 +189,44 @@ function unloadableAddons(unpackedDir) {
   return failures;
 }
 
+/**
+ * The packaged app run as its users' `particle-rescue lab list --json`: the archive is unpacked beside
+ * a stand-in `electron` module (the stub binary cannot run JavaScript), so the packaged main bundle
+ * routes the command to the CLI with only the dependencies the installer ships.
+ */
+function packagedCliFailures(resources, workDir) {
+  const { extractAll } = require('@electron/asar');
+  const appDir = join(workDir, 'packaged-app');
+  extractAll(join(resources, 'app.asar'), appDir);
+  const fakeElectron = join(appDir, 'node_modules', 'electron');
+  mkdirSync(fakeElectron, { recursive: true });
+  writeFileSync(
+    join(fakeElectron, 'index.js'),
+    'module.exports = { app: { isPackaged: false, exit: (code) => process.exit(code) }, protocol: {}, session: {}, shell: {} };\n',
+  );
+  const dataDir = join(workDir, 'packaged-data');
+  const run = spawnSync(process.execPath, [join(appDir, 'dist/electron/main/main.js'), 'lab', 'list', '--json', '--data-dir', dataDir], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, VITEST: '' },
+  });
+  if (run.status !== 0) return [`packaged CLI exited with ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`];
+  try {
+    const { scenarios } = JSON.parse(run.stdout);
+    if (!Array.isArray(scenarios) || scenarios.length === 0) return ['packaged CLI listed no lab scenarios'];
+  } catch {
+    return [`packaged CLI printed no JSON: ${run.stdout.slice(0, 200)}`];
+  }
+  return [];
+}
+
 async function fuseViolations(binary) {
   const { FuseV1Options, getCurrentFuseWire } = require('@electron/fuses');
   const { fuseWireViolations } = require('./after-pack.cjs').loadFuses();
   return fuseWireViolations(await getCurrentFuseWire(binary), FuseV1Options);
 }
 
-async function inspect(appDir) {
+async function inspect(appDir, workDir) {
   const failures = [];
   const resources = join(appDir, 'resources');
   const asar = join(resources, 'app.asar');
@@ -209,6 +241,7 @@ async function inspect(appDir) {
   failures.push(...missingRuntimePackages(asar, entries));
   failures.push(...devFilesInArchive(entries));
   failures.push(...unloadableAddons(join(resources, 'app.asar.unpacked')));
+  if (entries.has('dist/electron/main/main.js') && entries.has('dist/electron/cli/main.js')) failures.push(...packagedCliFailures(resources, workDir));
   const asarBytes = statSync(asar).size;
   if (asarBytes > ASAR_LIMIT_BYTES) failures.push(`app.asar is ${mib(asarBytes)}, over the ${mib(ASAR_LIMIT_BYTES)} limit`);
   const rule = join(resources, 'udev', '70-particle-rescue.rules');
@@ -246,7 +279,7 @@ export async function runPackageSmoke({ keep = false, editConfig = (text) => tex
     const build = await runBuilder(projectDir, electronDist, outputDir);
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     const appDir = join(outputDir, 'linux-unpacked');
-    const { failures, asarBytes } = build.code === 0 ? await inspect(appDir) : { failures: [`electron-builder exited with ${build.code}`], asarBytes: 0 };
+    const { failures, asarBytes } = build.code === 0 ? await inspect(appDir, workDir) : { failures: [`electron-builder exited with ${build.code}`], asarBytes: 0 };
     return { ok: failures.length === 0, failures, dist, seconds, asarBytes, workDir: keep ? workDir : null, builderOutput: build.output };
   } finally {
     if (!keep) rmSync(workDir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ vi.mock('../rpc/handlers', () => ({ buildHandlers: vi.fn() }));
 vi.mock('../services/cloud/token-vault', () => ({ createSafeStorageVault: vi.fn() }));
 vi.mock('../services/cloud/cloud-service', () => ({ CloudService: { vaultFile: vi.fn() } }));
 
-const { hardenSession, registerAppProtocol } = await import('./main');
+const { hardenSession, launch, registerAppProtocol } = await import('./main');
 
 function fakeElectron() {
   const session = Object.assign(new EventEmitter(), {
@@ -79,5 +79,24 @@ describe('app:// protocol', () => {
     expect(ok.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect((await handler!({ url: 'app://other/index.html' })).status).toBe(404);
     expect((await handler!({ url: 'app://rescue/../../etc/passwd' })).status).not.toBe(500);
+  });
+});
+
+describe('the installed binary started with a command (electron mocked)', () => {
+  it('runs the CLI, prints its output and exits with its code, without opening a window', async () => {
+    const exit = vi.fn();
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const e = { app: { isPackaged: true, exit, requestSingleInstanceLock: vi.fn() } };
+      await launch(e as never, ['/opt/Particle Rescue/particle-rescue', 'devices', '--help']);
+    } finally {
+      write.mockRestore();
+    }
+    expect(exit).toHaveBeenCalledWith(0);
+    expect(written.join('')).toMatch(/Usage: particle-rescue devices/);
   });
 });

@@ -1,5 +1,7 @@
 import * as electron from 'electron';
 import { join } from 'node:path';
+import { runCli } from '../cli/cli';
+import { allCommands } from '../cli/commands';
 import { loadStatic } from '../host/static-files';
 import { createDispatcher } from '../rpc/dispatcher';
 import { buildHandlers } from '../rpc/handlers';
@@ -7,6 +9,7 @@ import { createServices } from '../services/create-services';
 import { CloudService } from '../services/cloud/cloud-service';
 import { createSafeStorageVault } from '../services/cloud/token-vault';
 import { bindIpc } from './ipc-binding';
+import { launchMode } from './launch-mode';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -65,6 +68,29 @@ export function registerAppProtocol(e: Pick<Electron, 'protocol'>, rendererDir: 
   });
 }
 
+/**
+ * The installed binary with a command runs the CLI and exits; with --station it serves the rescue
+ * host (the browser-mode bundle beside this one), and otherwise opens the window.
+ */
+export async function launch(e: Electron, argv: readonly string[] = process.argv): Promise<void> {
+  const mode = launchMode(argv, e.app.isPackaged, allCommands.map((c) => c.name));
+  if (mode.kind === 'cli') {
+    const code = await runCli(mode.args, allCommands, {
+      out: (text) => process.stdout.write(`${text}\n`),
+      err: (text) => process.stderr.write(`${text}\n`),
+    });
+    e.app.exit(code);
+    return;
+  }
+  if (mode.kind === 'station') {
+    process.argv = [process.argv[0], 'start-host', ...mode.args];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(join(__dirname, '..', 'host', 'start-host.js'));
+    return;
+  }
+  await startMain(e);
+}
+
 export async function startMain(e: Electron): Promise<void> {
   e.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
   e.app.enableSandbox();
@@ -109,6 +135,11 @@ export async function startMain(e: Electron): Promise<void> {
   });
   bindIpc(e.ipcMain, dispatch, (frame) => isTrustedSender(frame, window.webContents.mainFrame), services.bus, () => window.webContents);
   window.once('ready-to-show', () => window.show());
+  // A second launch (desktop icon, `particle-rescue` in a terminal) brings this window forward.
+  e.app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
   e.app.on('window-all-closed', () => {
     void services.close().finally(() => e.app.quit());
   });
@@ -116,7 +147,7 @@ export async function startMain(e: Electron): Promise<void> {
 }
 
 if (!process.env.VITEST) {
-  startMain(electron).catch((error: unknown) => {
+  launch(electron).catch((error: unknown) => {
     console.error(`Particle Rescue could not start: ${error instanceof Error ? error.message : String(error)}`);
     electron.app.exit(1);
   });
