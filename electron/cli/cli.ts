@@ -1,9 +1,10 @@
-import { DeviceIdSchema } from '../../shared/domain';
-import { RescueError, toErrorData } from '../../shared/errors';
+import { toErrorData } from '../../shared/errors';
 import { defaultDataDir } from '../services/app-paths';
 import type { Services } from '../services/container';
 import { createServices } from '../services/create-services';
-import { parseArgs, stringFlag } from './args';
+import packageJson from '../../package.json';
+import { GLOBAL_OPTIONS, UsageError, parseArgs, stringFlag } from './args';
+import { chooseDevice } from './device-choice';
 import type { CliCommand, CliEnv, ParsedArgs } from './types';
 
 export interface CliIo {
@@ -26,25 +27,57 @@ function usage(commands: CliCommand[]): string {
     '  --virtual <scenario>   use a virtual device of the lab (see `lab list`) instead of hardware',
     '  --data-dir <folder>    where backups, journals and reports live',
     '',
-    'Run `particle-rescue <command> --help` for the options of one command.',
+    'Without a device ID, a command acts on the only attached device.',
+    'Run `particle-rescue help <command>` for the options of one command; `--version` prints the version.',
   ].join('\n');
+}
+
+/** The command word: the first argument that is neither an option nor the value of a global one. */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === '--') return argv[i + 1];
+    if (!word.startsWith('-')) return word;
+    if (!word.includes('=') && GLOBAL_OPTIONS[word.replace(/^-+/, '')] === 'string') i++;
+  }
+  return undefined;
+}
+
+function commandHelp(command: CliCommand): string {
+  return `${command.summary}\n\nUsage: particle-rescue ${command.usage}`;
 }
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function runCli(argv: string[], commands: CliCommand[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
-  const name = args.positionals[0];
+  const name = commandWord(argv);
+  if (name === 'help') return runCli([...argv.filter((word) => word !== 'help'), '--help'], commands, io);
   const command = commands.find((c) => c.name === name);
-  if (!name || (args.flags.help && !command)) {
-    io.out(usage(commands));
-    return name || args.flags.help ? 0 : 2;
+  if (name !== undefined && !command) {
+    io.err(`Unknown command "${name}". Run \`particle-rescue --help\` for the list.`);
+    return 2;
+  }
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, { ...GLOBAL_OPTIONS, ...command?.options });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\nUsage: particle-rescue ${command?.usage ?? '<command> [options]'}`);
+    return 2;
+  }
+  if (args.flags.version) {
+    io.out(`particle-rescue ${packageJson.version}`);
+    return 0;
   }
   if (!command) {
-    io.err(`Unknown command "${name}".\n\n${usage(commands)}`);
+    if (args.flags.help) {
+      io.out(usage(commands));
+      return 0;
+    }
+    io.err(usage(commands));
     return 2;
   }
   if (args.flags.help) {
-    io.out(`${command.summary}\n\nUsage: particle-rescue ${command.usage}`);
+    io.out(commandHelp(command));
     return 0;
   }
   const json = args.flags.json === true;
@@ -66,6 +99,8 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
         labTiming: stringFlag(args, 'lab-timing') === 'realistic' ? 'realistic' : 'fast',
       });
       if (scenario) {
+        const known = services.lab.scenarios().map((s) => s.name);
+        if (!known.includes(scenario)) throw new UsageError(`There is no virtual device scenario "${scenario}". Known scenarios: ${known.join(', ')}.`);
         const device = await services.lab.attach(scenario);
         virtualDeviceId = device.deviceId;
         if (!json) io.err(`Virtual device ${device.deviceId} (${scenario}) attached — this is the demo lab, not hardware.`);
@@ -73,25 +108,23 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
       return services;
     },
     deviceId: async (given) => {
-      await env.services();
-      const candidate = given ?? virtualDeviceId ?? undefined;
-      if (candidate === undefined) {
-        throw new RescueError('INVALID_INPUT', 'This command needs a device ID.', 'Run `particle-rescue devices` to list attached devices and their IDs.');
-      }
-      const parsed = DeviceIdSchema.safeParse(candidate.toLowerCase());
-      if (!parsed.success) {
-        throw new RescueError('INVALID_INPUT', `"${candidate}" is not a device ID.`, 'A device ID is 24 hex digits; `particle-rescue devices` lists them.');
-      }
-      return parsed.data;
+      const ready = await env.services();
+      if (given === undefined && virtualDeviceId !== null) return virtualDeviceId;
+      return chooseDevice(given, given === undefined ? await ready.devices.list() : []);
     },
   };
   try {
     return await command.run({ positionals: args.positionals.slice(1), flags: args.flags } satisfies ParsedArgs, env);
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\nUsage: particle-rescue ${command.usage}`);
+      return 2;
+    }
     const data = toErrorData(error);
     if (json) io.out(JSON.stringify({ error: data }, null, 2));
     else io.err(`Error (${data.code}): ${data.message}\nWhat to do: ${data.fix}`);
-    return 1;
+    // Input the contract refused is a usage mistake too.
+    return data.code === 'INVALID_INPUT' ? 2 : 1;
   } finally {
     if (services) await (services as Services).close();
   }

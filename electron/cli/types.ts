@@ -12,7 +12,11 @@ export interface CliEnv {
   printJson(value: unknown): void;
   /** True when --json was given: print one JSON document and nothing else on stdout. */
   json: boolean;
-  /** The given device ID, validated; with --virtual and none given, the virtual device's ID. */
+  /**
+   * The device to act on: the given device ID (validated); with none given, the virtual device of
+   * --virtual, or the only attached device. Several attached and none chosen is a usage error that
+   * lists them.
+   */
   deviceId(given?: string): Promise<string>;
 }
 
@@ -20,5 +24,7 @@ export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
+  /** The command's own options besides the global ones (--json, --virtual, --data-dir, …). */
+  options?: Record<string, 'boolean' | 'string'>;
   run(args: ParsedArgs, env: CliEnv): Promise<number>;
 }

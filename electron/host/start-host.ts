@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { toErrorData } from '../../shared/errors';
-import { parseArgs, stringFlag } from '../cli/args';
+import { UsageError, parseArgs, stringFlag, type OptionKinds } from '../cli/args';
 import { createDispatcher } from '../rpc/dispatcher';
 import { buildHandlers } from '../rpc/handlers';
 import { defaultDataDir } from '../services/app-paths';
@@ -28,8 +28,20 @@ function openBrowser(url: string): void {
   child.unref();
 }
 
+const OPTIONS: OptionKinds = {
+  help: 'boolean',
+  port: 'string',
+  station: 'boolean',
+  'read-only': 'boolean',
+  scenario: 'string',
+  'no-hardware': 'boolean',
+  'lab-timing': 'string',
+  'data-dir': 'string',
+  open: 'boolean',
+};
+
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), OPTIONS);
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -83,6 +95,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${HELP}`);
+    process.exit(2);
+  }
   const data = toErrorData(error);
   console.error(`The rescue host could not start: ${data.code === 'INTERNAL' && error instanceof Error ? error.message : data.message}\n${data.fix}`);
   process.exit(1);

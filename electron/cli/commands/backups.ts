@@ -10,7 +10,7 @@ export function formatBackups(backups: BackupSummary[]): string[] {
 export const backupCommand: CliCommand = {
   name: 'backup',
   summary: 'Back up the DCT (keys, server key, settings) of a device now.',
-  usage: 'backup <deviceId> [--json] [--virtual <scenario>]',
+  usage: 'backup [deviceId] [--json] [--virtual <scenario>]',
   async run(args, env) {
     const services = await env.services();
     const deviceId = await env.deviceId(args.positionals[0]);
@@ -25,6 +25,7 @@ export const backupsCommand: CliCommand = {
   name: 'backups',
   summary: 'List backups (newest first), optionally of one device; --verify re-hashes every file.',
   usage: 'backups [deviceId] [--verify] [--json]',
+  options: { verify: 'boolean' },
   async run(args, env) {
     const services = await env.services();
     const backups = await services.backups.list(args.positionals[0]);

@@ -104,6 +104,7 @@ export const command: CliCommand = {
   name: 'dfu',
   summary: 'Enter or leave DFU mode, read or write device memory over DFU.',
   usage: USAGE,
+  options: { alt: 'string', address: 'string', length: 'string', out: 'string' },
   async run(args, env) {
     const sub = args.positionals[0];
     if (!['enter', 'read', 'write', 'leave'].includes(sub ?? '')) {

@@ -66,6 +66,7 @@ const flash: CliCommand = {
   name: 'flash',
   summary: 'Back up, then flash firmware modules over DFU with read-back verification (--dry-run: show the plan only).',
   usage: 'flash <deviceId> FILE… [--dry-run] [--json] [--virtual <scenario>]',
+  options: { 'dry-run': 'boolean' },
   async run(args, env) {
     const [first, ...rest] = args.positionals;
     const hasId = first !== undefined && DeviceIdSchema.safeParse(first.toLowerCase()).success;

@@ -73,7 +73,7 @@ function productFlag(args: ParsedArgs): number | undefined {
 export const diagnoseCommand: CliCommand = {
   name: 'diagnose',
   summary: 'Check the cloud keys of a device (read-only): device key, server key and address, cloud link.',
-  usage: 'diagnose <deviceId> [--json] [--virtual <scenario>]',
+  usage: 'diagnose [deviceId] [--json] [--virtual <scenario>]',
   async run(args, env) {
     const services = await env.services();
     const deviceId = await env.deviceId(args.positionals[0]);
@@ -92,7 +92,8 @@ export const diagnoseCommand: CliCommand = {
 export const repairKeysCommand: CliCommand = {
   name: 'repair-keys',
   summary: 'One-click key repair: back up, regenerate or restore, write, verify, upload, confirm. Resumes an interrupted repair.',
-  usage: 'repair-keys <deviceId> [--server-key auto|profile|blank|keep|cli|device:<id>|<file>] [--product N] [--no-backup-key] [--json] [--virtual <scenario>]',
+  usage: 'repair-keys [deviceId] [--server-key auto|profile|blank|keep|cli|device:<id>|<file>] [--product N] [--no-backup-key] [--json] [--virtual <scenario>]',
+  options: { 'server-key': 'string', product: 'string', 'no-backup-key': 'boolean' },
   async run(args, env) {
     const services = await env.services();
     const deviceId = await env.deviceId(args.positionals[0]);

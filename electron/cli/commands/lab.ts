@@ -55,6 +55,7 @@ export const command: CliCommand = {
   name: 'lab',
   summary: 'Virtual device lab: list scenarios, or run a virtual device + virtual cloud in the foreground.',
   usage: 'lab list [--json] | lab start <scenario> [--timing realistic|fast] [--json]',
+  options: { timing: 'string' },
   async run(args, env) {
     const [sub, scenario] = args.positionals;
     const services = await env.services();

@@ -39,7 +39,8 @@ function readFor(seconds: number | null): Promise<void> {
 export const command: CliCommand = {
   name: 'logs',
   summary: 'Show the live Device OS serial log of a device, filtered by level, category and text.',
-  usage: 'logs <deviceId> [--level trace|info|warn|error|panic] [--category a,b] [--text <words>] [--seconds N] [--json] [--virtual <scenario>]',
+  usage: 'logs [deviceId] [--level trace|info|warn|error|panic] [--category a,b] [--text <words>] [--seconds N] [--json] [--virtual <scenario>]',
+  options: { level: 'string', category: 'string', text: 'string', seconds: 'string' },
   async run(args, env) {
     const filter = logFilter(args);
     const seconds = secondsFlag(args);

@@ -62,7 +62,8 @@ export function formatDiagnosis(d: Diagnosis): string[] {
 export const rescueCommand: CliCommand = {
   name: 'rescue',
   summary: 'Diagnose a device, show the plan and run it (keys, Device OS, application, verify); a report tells what happened.',
-  usage: 'rescue <deviceId> [--led <pattern>] [--os <file,file…>] [--app <file>] [--product N] [--dry-run] [--json] [--virtual <scenario>]',
+  usage: 'rescue [deviceId] [--led <pattern>] [--os <file,file…>] [--app <file>] [--product N] [--dry-run] [--json] [--virtual <scenario>]',
+  options: { led: 'string', os: 'string', app: 'string', product: 'string', 'dry-run': 'boolean' },
   async run(args, env) {
     const ledPatternId = ledFlag(args);
     const productId = productFlag(args);
@@ -108,7 +109,8 @@ export const rescueCommand: CliCommand = {
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'Wait until a device is connected to the cloud (control request 300, and the cloud API when logged in).',
-  usage: 'verify <deviceId> [--timeout <seconds>] [--json] [--virtual <scenario>]',
+  usage: 'verify [deviceId] [--timeout <seconds>] [--json] [--virtual <scenario>]',
+  options: { timeout: 'string' },
   async run(args, env) {
     const raw = stringFlag(args, 'timeout') ?? '60';
     const seconds = Number(raw);
