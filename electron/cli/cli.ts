@@ -1,6 +1,7 @@
 import { toErrorData } from '../../shared/errors';
 import { defaultDataDir } from '../services/app-paths';
 import type { Services } from '../services/container';
+import { createKeyringVault } from '../services/cloud/keyring-vault';
 import { createServices } from '../services/create-services';
 import packageJson from '../../package.json';
 import { GLOBAL_OPTIONS, UsageError, parseArgs, stringFlag } from './args';
@@ -10,6 +11,8 @@ import type { CliCommand, CliEnv, ParsedArgs } from './types';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Asks on the terminal; absent or null where there is none. */
+  prompt?(question: string, secret: boolean): Promise<string | null>;
 }
 
 function usage(commands: CliCommand[]): string {
@@ -89,6 +92,7 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
       if (!json) io.out(text);
     },
     printJson: (value) => io.out(JSON.stringify(value, null, 2)),
+    prompt: async (question, secret) => (io.prompt ? io.prompt(question, secret) : null),
     services: async () => {
       if (services) return services;
       const scenario = stringFlag(args, 'virtual');
@@ -96,6 +100,8 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
         transport: 'cli',
         dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(),
         hardware: scenario === undefined,
+        // The real cloud's sign-in outlives the command only in the OS keyring; the lab's is a demo.
+        tokenVault: scenario === undefined ? createKeyringVault() : undefined,
         labTiming: stringFlag(args, 'lab-timing') === 'realistic' ? 'realistic' : 'fast',
       });
       if (scenario) {

@@ -1,9 +1,11 @@
 import { runCli } from './cli';
 import { allCommands } from './commands';
+import { terminalPrompt } from './terminal-prompt';
 
 runCli(process.argv.slice(2), allCommands, {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  prompt: terminalPrompt,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -10,6 +10,11 @@ export interface CliEnv {
   services(): Promise<Services>;
   print(text: string): void;
   printJson(value: unknown): void;
+  /**
+   * Asks the person at the terminal; null when there is none (a pipe, a script). `secret` hides what
+   * is typed.
+   */
+  prompt?(question: string, secret: boolean): Promise<string | null>;
   /** True when --json was given: print one JSON document and nothing else on stdout. */
   json: boolean;
   /**

@@ -2,6 +2,7 @@ import * as electron from 'electron';
 import { join } from 'node:path';
 import { runCli } from '../cli/cli';
 import { allCommands } from '../cli/commands';
+import { terminalPrompt } from '../cli/terminal-prompt';
 import { loadStatic } from '../host/static-files';
 import { createDispatcher } from '../rpc/dispatcher';
 import { buildHandlers } from '../rpc/handlers';
@@ -78,6 +79,7 @@ export async function launch(e: Electron, argv: readonly string[] = process.argv
     const code = await runCli(mode.args, allCommands, {
       out: (text) => process.stdout.write(`${text}\n`),
       err: (text) => process.stderr.write(`${text}\n`),
+      prompt: terminalPrompt,
     });
     e.app.exit(code);
     return;

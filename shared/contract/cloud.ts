@@ -19,7 +19,7 @@ export const CloudSessionSchema = z.object({
   profileId: z.string(),
   loggedIn: z.boolean(),
   username: z.string().nullable(),
-  tokenStorage: z.enum(['safe-storage', 'memory']),
+  tokenStorage: z.enum(['safe-storage', 'os-keyring', 'memory']),
   queuedUploads: z.number().int(),
 });
 export type CloudSession = z.infer<typeof CloudSessionSchema>;

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../types';
 import { commands as backupCommands } from './backups';
+import { commands as cloudCommands } from './cloud';
 import { command as devicesCommand } from './devices';
 import { command as dfuCommand } from './dfu';
 import { commands as firmwareCommands } from './firmware';
@@ -9,4 +10,4 @@ import { command as logsCommand } from './logs';
 import { commands as reportCommands } from './reports';
 import { commands as rescueCommands } from './rescue';
 
-export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, ...rescueCommands, logsCommand, ...reportCommands, labCommand];
+export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, ...rescueCommands, logsCommand, ...reportCommands, ...cloudCommands, labCommand];

@@ -3,7 +3,7 @@ import { writePrivateFile } from './atomic-json';
 
 /** Where the cloud access token is kept between runs. */
 export interface TokenVault {
-  readonly kind: 'safe-storage' | 'memory';
+  readonly kind: 'safe-storage' | 'os-keyring' | 'memory';
   load(): Promise<string | null>;
   save(token: string): Promise<void>;
   clear(): Promise<void>;
