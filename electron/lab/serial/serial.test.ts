@@ -1,13 +1,19 @@
 import { SerialPortStream } from '@serialport/stream';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceLab } from '../device-lab';
 import { FakeCloud } from '../test-support/fake-cloud';
 import { until } from '../test-support/raw-usb';
 import { LabSerialBinding } from './lab-binding';
 import { LabSerialPort } from './lab-serial-port';
+import { openPtyPair, socatAvailable } from './pty-pair';
 
 let lab: DeviceLab | undefined;
-let port: SerialPortStream | undefined;
+let port: SerialPortStream | SerialPort | undefined;
 afterEach(async () => {
   if (port?.isOpen) await new Promise((r) => port!.close(r));
   port = undefined;
@@ -108,3 +114,53 @@ describe('output to a port nobody reads', () => {
     expect(device.serialStats()!.bufferedBytes).toBeGreaterThan(0);
   });
 });
+
+describe('the socat pty option (for other serial tools)', () => {
+  const socat = socatAvailable();
+  const reason = 'socat is not installed (optional: apt-get install socat); the lab binding above is the default';
+
+  it('gives the device a real pty that serialport reads; killing socat on detach', async (ctx) => {
+    ctx.skip(!socat, reason);
+    lab = new DeviceLab({ timing: 'fast', cloud: new FakeCloud(), serial: 'pty' });
+    const device = await lab.attach('photon-no-wifi');
+    const ref = await lab.serialAccess.locate(device.deviceId);
+    expect(ref?.path).toMatch(/particle-lab-.*\/app-/);
+    let text = '';
+    const real = new SerialPort({ path: ref!.path, baudRate: 9600 });
+    port = real;
+    real.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    await new Promise<void>((resolve, reject) => real.once('open', resolve).once('error', reject));
+    real.write('i');
+    await until(() => text.includes(`Your device id is ${device.deviceId}`), 'the console answer');
+    await new Promise((r) => real.close(r));
+    expect(await lab.detach(device.deviceId)).toBe(true);
+    expect(socatProcessesFor(device.deviceId)).toBe('');
+  });
+
+  it('a pty nobody reads never blocks the event loop: output is bounded and dropped oldest first', async (ctx) => {
+    ctx.skip(!socat, reason);
+    const dir = mkdtempSync(join(tmpdir(), 'particle-lab-test-'));
+    const link = await openPtyPair(dir, 'abcdefabcdefabcdefabcdef', 8192);
+    try {
+      const chunk = `${'x'.repeat(1000)}\n`;
+      for (let i = 0; i < 1000; i++) link.write(chunk); // 1 MB into a pty with no reader
+      let ticks = 0;
+      const ticking = setInterval(() => ticks++, 1);
+      await until(() => link.stats().droppedBytes > 0 && ticks > 10, 'drops while the loop keeps running');
+      clearInterval(ticking);
+      expect(link.stats().bufferedBytes).toBeLessThanOrEqual(8192);
+      expect(link.stats().droppedLines).toBeGreaterThan(900);
+    } finally {
+      await link.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function socatProcessesFor(deviceId: string): string {
+  try {
+    return execFileSync('pgrep', ['-f', `[s]ocat.*app-${deviceId}`]).toString().trim();
+  } catch {
+    return '';
+  }
+}
