@@ -1,9 +1,14 @@
 // Vitest reporter for `npm test`: every skipped test with its reason, into test-results/vitest-skips.json,
 // so the summary can list them (Vitest's JSON report has no skip reasons).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 
 export default class SkipReporter {
+  constructor(outDir = 'test-results') {
+    // Vitest passes its reporter options here; only a string is a folder.
+    this.outDir = typeof outDir === 'string' ? outDir : 'test-results';
+  }
+
   onTestRunEnd(testModules) {
     const skips = [];
     for (const module of testModules) {
@@ -14,7 +19,7 @@ export default class SkipReporter {
         skips.push({ file: relative(process.cwd(), module.moduleId), name: test.fullName, reason });
       }
     }
-    mkdirSync('test-results', { recursive: true });
-    writeFileSync('test-results/vitest-skips.json', `${JSON.stringify(skips, null, 2)}\n`);
+    mkdirSync(this.outDir, { recursive: true });
+    writeFileSync(join(this.outDir, 'vitest-skips.json'), `${JSON.stringify(skips, null, 2)}\n`);
   }
 }
