@@ -1,6 +1,14 @@
 import { defineConfig } from '@playwright/test';
+import { findChromium } from '../scripts/find-chromium.cjs';
 
-const chromium = process.env.PARTICLE_RESCUE_CHROMIUM ?? '/usr/bin/chromium';
+// PARTICLE_RESCUE_CHROMIUM, else /usr/bin/chromium, else Playwright's own browser; with none, stop
+// before running anything with one line saying what to install.
+const choice = findChromium();
+if (!choice.path) {
+  process.stderr.write(`e2e: ${choice.problem}\n`);
+  process.exit(1);
+}
+const chromium = choice.path;
 
 export default defineConfig({
   testDir: '.',

@@ -9,14 +9,24 @@ import type { FaultPlan } from './faults/fault-plan';
 import { LabUsbSource } from './lab-usb-source';
 import { SCENARIOS, scenarioDef } from './scenarios/catalogue';
 import { buildScenarioImage, scenarioDeviceId } from './scenarios/scenario-image';
+import { LabSerialPort } from './serial/lab-serial-port';
 import { openPtyPair } from './serial/pty-pair';
+import { trackTempDir } from './serial/socat-cleanup';
+import type { SerialLink } from './serial/virtual-serial-end';
+import { normalFace } from './usb/faces';
 import { type Sleep, type TimingName, realSleep, timingProfile } from './util/timing';
 
 export interface DeviceLabOptions {
   timing?: TimingName;
   cloud?: VirtualCloudLike;
-  /** Create a socat pty pair per device for its USB serial port (default false). */
-  serial?: boolean;
+  /**
+   * A USB serial port per device: `true` / 'binding' = a `lab:<deviceId>` port opened through the
+   * lab's own serialport binding (no system tools); 'pty' = a socat pty pair other serial tools can
+   * open too (needs socat). Default: none.
+   */
+  serial?: boolean | 'binding' | 'pty';
+  /** Device → host bytes a port keeps while nobody reads it; the oldest are dropped beyond. */
+  serialBufferBytes?: number;
   seed?: number;
   /** Injectable delay (tests, benchmarks); defaults to real timers. */
   sleep?: Sleep;
@@ -35,6 +45,7 @@ export class DeviceLab {
   private readonly usbSource: LabUsbSource;
   private readonly devices = new Map<string, VirtualParticleDevice>();
   private ptyDir: string | null = null;
+  private untrackPtyDir: (() => void) | null = null;
   private closed = false;
 
   constructor(private readonly opts: DeviceLabOptions = {}) {
@@ -74,7 +85,8 @@ export class DeviceLab {
       seed,
       faults: opts.faults,
     });
-    if (this.opts.serial) device.attachSerial(await openPtyPair(this.ptyDirectory(), device.deviceId));
+    const link = await this.serialLink(device);
+    if (link) device.attachSerial(link);
     this.devices.set(device.deviceId, device);
     this.usbSource.track(device);
     await device.plug();
@@ -103,6 +115,17 @@ export class DeviceLab {
     for (const id of [...this.devices.keys()]) await this.detach(id);
     if (this.ptyDir) rmSync(this.ptyDir, { recursive: true, force: true });
     this.ptyDir = null;
+    this.untrackPtyDir?.();
+    this.untrackPtyDir = null;
+  }
+
+  private async serialLink(device: VirtualParticleDevice): Promise<SerialLink | null> {
+    const mode = this.opts.serial === true ? 'binding' : this.opts.serial;
+    if (!mode) return null;
+    if (mode === 'pty') return openPtyPair(this.ptyDirectory(), device.deviceId, this.opts.serialBufferBytes);
+    const face = normalFace(device.platform, device.deviceId);
+    const identity = { deviceId: device.deviceId, vendorId: face.vendorId, productId: face.productId, productName: device.platform.productName };
+    return new LabSerialPort(identity, this.opts.serialBufferBytes).link;
   }
 
   /** The scenario's stable id; a second device of the same scenario gets the next one. */
@@ -114,7 +137,10 @@ export class DeviceLab {
   }
 
   private ptyDirectory(): string {
-    this.ptyDir ??= mkdtempSync(join(tmpdir(), 'particle-lab-'));
+    if (!this.ptyDir) {
+      this.ptyDir = mkdtempSync(join(tmpdir(), 'particle-lab-'));
+      this.untrackPtyDir = trackTempDir(this.ptyDir);
+    }
     return this.ptyDir;
   }
 }

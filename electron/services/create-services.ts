@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceLab } from '../lab';
 import { VirtualCloud } from '../lab/cloud/virtual-cloud';
+import { labSerialMode } from '../lab/serial/serial-mode';
 import { EventBus } from '../rpc/event-bus';
 import { BackupStore } from './backups/backup-store';
 import { CloudService } from './cloud/cloud-service';
@@ -38,10 +38,6 @@ export interface CreateServicesOptions {
 
 export const DEMO_ACCOUNT = 'demo@particle.rescue';
 
-function socatAvailable(): boolean {
-  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
-}
-
 /** The composition root: one service graph for the Electron main process, the rescue host and the CLI. */
 export async function createServices(options: CreateServicesOptions): Promise<Services> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -60,7 +56,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
 
   const virtualCloud = new VirtualCloud();
   await virtualCloud.start();
-  const lab = new DeviceLab({ timing: config.labTiming, cloud: virtualCloud, serial: socatAvailable() });
+  const lab = new DeviceLab({ timing: config.labTiming, cloud: virtualCloud, serial: labSerialMode() });
   const isVirtual = (deviceId: string) => lab.get(deviceId) !== undefined;
 
   const realSerial = options.hardware ? new RealSerialAccess() : null;

@@ -2,18 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../rpc/event-bus';
 import type { Services } from '../../services/container';
 import { SerialService } from '../../services/logs/serial-service';
-import { openPtyPair, type PtyPair } from '../../services/logs/test-support/pty-pair';
+import { openVirtualPort, type TestPort } from '../../services/logs/test-support/virtual-port';
 import { OperationLog } from '../../services/operations/operation-log';
 import type { CliEnv } from '../types';
 import { command as logsCommand } from './logs';
 
 const DEVICE_ID = '0123456789abcdef01234567';
-let pty: PtyPair;
+let pty: TestPort;
 let serial: SerialService;
 let services: Services;
 
 beforeEach(async () => {
-  pty = await openPtyPair();
+  pty = openVirtualPort();
   const bus = new EventBus();
   serial = new SerialService({ opLog: new OperationLog(null), bus, batchMs: 5, locators: [{ locate: async () => ({ path: pty.hostEnd, virtual: true }), touchBaud: async () => undefined }] });
   services = { bus, serial } as unknown as Services;

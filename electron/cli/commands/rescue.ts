@@ -44,6 +44,16 @@ function productFlag(args: ParsedArgs): number | undefined {
   return Number(raw);
 }
 
+/** `--timeout <seconds>`: how long a verify waits for the cloud connection. */
+function timeoutFlag(args: ParsedArgs, fallbackSeconds: number): number {
+  const raw = stringFlag(args, 'timeout') ?? String(fallbackSeconds);
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
+    throw new RescueError('INVALID_INPUT', `--timeout needs whole seconds between 1 and 600, got "${raw}".`, 'Example: --timeout 90');
+  }
+  return seconds;
+}
+
 export function formatDiagnosis(d: Diagnosis): string[] {
   const width = Math.max(...d.plan.map((p) => p.title.length));
   return [
@@ -62,11 +72,12 @@ export function formatDiagnosis(d: Diagnosis): string[] {
 export const rescueCommand: CliCommand = {
   name: 'rescue',
   summary: 'Diagnose a device, show the plan and run it (keys, Device OS, application, verify); a report tells what happened.',
-  usage: 'rescue [deviceId] [--led <pattern>] [--os <file,file…>] [--app <file>] [--product N] [--dry-run] [--json] [--virtual <scenario>]',
-  options: { led: 'string', os: 'string', app: 'string', product: 'string', 'dry-run': 'boolean' },
+  usage: 'rescue [deviceId] [--led <pattern>] [--os <file,file…>] [--app <file>] [--product N] [--timeout <seconds to wait for the cloud>] [--dry-run] [--json] [--virtual <scenario>]',
+  options: { led: 'string', os: 'string', app: 'string', product: 'string', timeout: 'string', 'dry-run': 'boolean' },
   async run(args, env) {
     const ledPatternId = ledFlag(args);
     const productId = productFlag(args);
+    const verifyTimeoutMs = timeoutFlag(args, 90) * 1000;
     const firmware = { os: await readFiles(stringFlag(args, 'os')), user: await readFiles(stringFlag(args, 'app')) };
     const services = await env.services();
     const deviceId = await env.deviceId(args.positionals[0]);
@@ -88,7 +99,7 @@ export const rescueCommand: CliCommand = {
       }
       env.print('');
       env.print(`Running: ${steps.join(' → ')}`);
-      const { reportId } = await services.operations.run('rescue', deviceId, (ctx) => services.diagnosis.rescue(deviceId, steps, ctx, { productId, firmware }));
+      const { reportId } = await services.operations.run('rescue', deviceId, (ctx) => services.diagnosis.rescue(deviceId, steps, ctx, { productId, firmware, verifyTimeoutMs }));
       const report = await services.reports.get(reportId);
       if (env.json) env.printJson({ diagnosis, report });
       env.print('');
@@ -112,11 +123,7 @@ export const verifyCommand: CliCommand = {
   usage: 'verify [deviceId] [--timeout <seconds>] [--json] [--virtual <scenario>]',
   options: { timeout: 'string' },
   async run(args, env) {
-    const raw = stringFlag(args, 'timeout') ?? '60';
-    const seconds = Number(raw);
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
-      throw new RescueError('INVALID_INPUT', `--timeout needs whole seconds between 1 and 600, got "${raw}".`, 'Example: --timeout 90');
-    }
+    const seconds = timeoutFlag(args, 60);
     const services = await env.services();
     const deviceId = await env.deviceId(args.positionals[0]);
     const result = await services.operations.run('verify', deviceId, (ctx) => services.diagnosis.verify(deviceId, { timeoutMs: seconds * 1000 }, ctx));

@@ -10,7 +10,8 @@ import type { DfuseStateMachine } from '../dfu/dfuse-state-machine';
 import { FaultInjector } from '../faults/fault-injector';
 import { type LabPlatform, labPlatform } from '../platforms/lab-platforms';
 import { DeviceLog } from '../serial/device-log';
-import type { SerialLink } from '../serial/pty-pair';
+import type { OutputQueueStats } from '../serial/output-queue';
+import type { SerialLink } from '../serial/virtual-serial-end';
 import type { TransferGate, VirtualUsbDevice } from '../usb/virtual-usb-device';
 import { CloudConnector } from './cloud-connector';
 import { DeviceHardware } from './device-hardware';
@@ -107,6 +108,15 @@ export class VirtualParticleDevice implements ControlTarget {
   attachSerial(link: SerialLink): void {
     this.serial = link;
     this.log.attach(link, { deviceId: this.deviceId, systemVersion: this.systemVersion, currentMode: () => this.mode, stopListening: () => this.stopListening() });
+    // The host opening the port at 14400 / 28800 is the Device OS signal, as on hardware.
+    link.onLineCoding((baud) => {
+      if (this.log.cdcUp && (baud === 14400 || baud === 28800)) void this.touchBaud(baud);
+    });
+  }
+
+  /** The serial port's output buffer: bytes waiting for a reader, and what was dropped unread. */
+  serialStats(): OutputQueueStats | null {
+    return this.serial?.stats() ?? null;
   }
 
   /** Power on (first attach or after unplug). */

@@ -1,5 +1,5 @@
 import { type ConsoleTarget, handleConsoleInput } from './listening-console';
-import type { SerialLink } from './pty-pair';
+import type { SerialLink } from './virtual-serial-end';
 
 const MAX_LINES = 1000;
 
@@ -12,12 +12,22 @@ export class DeviceLog {
   private readonly lines: string[] = [];
   private bootAt = Date.now();
   private link: SerialLink | null = null;
-  /** Only while the CDC interface exists (normal, listening, safe mode). */
-  cdcUp = false;
+  private cdc = false;
+
+  /** Only while the CDC interface exists (normal, listening, safe mode); the port comes and goes with it. */
+  get cdcUp(): boolean {
+    return this.cdc;
+  }
+
+  set cdcUp(up: boolean) {
+    this.cdc = up;
+    this.link?.present(up);
+  }
 
   /** Log lines go to the port; keys typed on it reach the listening-mode console. */
   attach(link: SerialLink, console: Omit<ConsoleTarget, 'print'>): void {
     this.link = link;
+    link.present(this.cdc);
     link.onData((text) => handleConsoleInput({ ...console, print: (line) => this.raw(line) }, text));
   }
 

@@ -3,7 +3,7 @@ import { logsMethods } from '../../../shared/contract/logs';
 import type { DeviceSummary } from '../../../shared/domain';
 import { OperationLog } from '../../services/operations/operation-log';
 import { SerialService } from '../../services/logs/serial-service';
-import { openPtyPair } from '../../services/logs/test-support/pty-pair';
+import { openVirtualPort } from '../../services/logs/test-support/virtual-port';
 import { logsHandlers } from './logs';
 
 const ctx = { transport: 'test' as const };
@@ -14,7 +14,7 @@ const summary = (deviceId: string, usbMode: 'normal' | 'dfu'): DeviceSummary => 
 
 describe('logsHandlers', () => {
   it('lists ports of devices running Device OS and streams, stops and exports through the contract', async () => {
-    const pty = await openPtyPair();
+    const pty = openVirtualPort();
     const running = '0123456789abcdef01234567';
     const inDfu = 'bbbbbbbbbbbbbbbbbbbbbbbb';
     const serial = new SerialService({

@@ -1,4 +1,7 @@
+import { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
+import { LabSerialBinding } from '../../lab/serial/lab-binding';
+import { isLabPortPath } from '../../lab/serial/lab-serial-port';
 import { RescueError } from '../../../shared/errors';
 
 /** USB CDC ignores the rate for data; 14400 and 28800 are avoided because Device OS treats them as commands. */
@@ -16,8 +19,11 @@ export function serialError(path: string, error: unknown): RescueError {
   );
 }
 
-export async function openPort(path: string, baudRate: number): Promise<SerialPort> {
-  const port = new SerialPort({ path, baudRate, autoOpen: false });
+/** Virtual devices' `lab:<deviceId>` ports go through the lab's binding, everything else to the OS. */
+export async function openPort(path: string, baudRate: number): Promise<SerialPortStream> {
+  const port = isLabPortPath(path)
+    ? new SerialPortStream({ binding: LabSerialBinding, path, baudRate, autoOpen: false })
+    : new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(serialError(path, error)) : resolve())));
   return port;
 }

@@ -13,7 +13,7 @@ afterEach(async () => {
   serial = null;
 });
 
-describe('SerialService on a virtual device (socat pty from the lab)', () => {
+describe('SerialService on a virtual device (the lab serialport binding, no socat)', () => {
   it('streams the Device OS log of a Photon as it enters listening mode, parsed', async () => {
     lab = new DeviceLab({ timing: 'fast', serial: true });
     serial = new SerialService({ opLog: new OperationLog(null), locators: [lab.serialAccess], batchMs: 10 });
@@ -28,5 +28,20 @@ describe('SerialService on a virtual device (socat pty from the lab)', () => {
     const line = serial.lines(device.deviceId).find((l) => l.category === 'system');
     expect(line).toMatchObject({ level: 'info', deviceId: device.deviceId });
     expect(line?.deviceTimeMs).toEqual(expect.any(Number));
+  });
+
+  it('follows the device across a reset: the port drops, comes back and the log goes on in one numbering', async () => {
+    lab = new DeviceLab({ timing: 'fast', serial: true });
+    serial = new SerialService({ opLog: new OperationLog(null), locators: [lab.serialAccess], batchMs: 5, retryMs: 10 });
+    const device = await lab.attach('photon-healthy');
+    await serial.start(device.deviceId);
+    const boots = () => serial!.lines(device.deviceId).filter((l) => /^Device OS /.test(l.message)).length;
+    for (let i = 0; i < 300 && boots() < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    await device.reset();
+    for (let i = 0; i < 300 && boots() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(boots()).toBe(2);
+    expect(serial.isStreaming(device.deviceId)).toBe(true);
+    const seqs = serial.lines(device.deviceId).map((l) => l.seq);
+    expect(seqs).toEqual([...seqs.keys()]);
   });
 });

