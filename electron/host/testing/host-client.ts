@@ -14,7 +14,7 @@ export interface RawResponse {
  * Sends bytes exactly as given on a fresh TCP connection and reads one HTTP answer (or the close).
  * A real client library would refuse to send most of what these tests send.
  */
-export function rawExchange(port: number, request: string | Uint8Array): Promise<RawResponse> {
+export function rawExchange(port: number, request: string | Uint8Array, options: { endAfterWrite?: boolean } = {}): Promise<RawResponse> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let data = Buffer.alloc(0);
@@ -25,7 +25,11 @@ export function rawExchange(port: number, request: string | Uint8Array): Promise
       socket.destroy();
       resolve(parse(data));
     };
-    socket.on('connect', () => socket.write(request));
+    socket.on('connect', () => {
+      socket.write(request);
+      // Half-closing tells the host the request is all there is, so an incomplete one is answered or dropped at once.
+      if (options.endAfterWrite) socket.end();
+    });
     socket.on('data', (chunk: Buffer) => {
       data = Buffer.concat([data, chunk]);
       const parsed = parse(data);
