@@ -82,6 +82,7 @@ describe('host guard: the Origin header', () => {
   it('allows only our own http origin', () => {
     expect(isAllowedOrigin(`http://127.0.0.1:${PORT}`, PORT)).toBe(true);
     expect(isAllowedOrigin(`http://localhost:${PORT}`, PORT)).toBe(true);
+    expect(isAllowedOrigin(`http://LocalHost:${PORT}`, PORT)).toBe(true);
   });
 
   it.each([
@@ -108,8 +109,9 @@ describe('host guard: checkSocket', () => {
   });
 
   it('answers 421 for a foreign Host, 403 for a foreign Origin, 401 for a wrong token of the right length', () => {
-    expect(checkSocket({ ...good, host: `rebind.example:${PORT}` }, PORT, TOKEN)).toMatchObject({ ok: false, status: 421 });
-    expect(checkSocket({ ...good, origin: 'http://evil.example' }, PORT, TOKEN)).toMatchObject({ ok: false, status: 403 });
+    expect(checkSocket({ ...good, host: `rebind.example:${PORT}` }, PORT, TOKEN)).toEqual({ ok: false, status: 421, reason: 'Host is not a loopback name of this rescue host' });
+    expect(checkSocket({ ...good, origin: 'http://evil.example' }, PORT, TOKEN)).toEqual({ ok: false, status: 403, reason: 'Origin is not this rescue host' });
+    expect(checkSocket({ ...good, token: 'x' }, PORT, TOKEN)).toEqual({ ok: false, status: 401, reason: 'Missing or wrong access token' });
     expect(checkSocket({ ...good, origin: undefined }, PORT, TOKEN)).toMatchObject({ ok: false, status: 403 });
     for (const token of oneCharOff(TOKEN)) {
       expect(checkSocket({ ...good, token }, PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });

@@ -24,7 +24,7 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
 }
 
 function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return createHash('sha256').update(text).digest();
 }
 
 /**

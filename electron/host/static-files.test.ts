@@ -35,6 +35,32 @@ describe('static files: what is served', () => {
     expect(await resolveStatic(root, '/assets/missing.js')).toEqual({ kind: 'not-found' });
   });
 
+  it.each([
+    ['index.html', 'text/html; charset=utf-8'],
+    ['a.js', 'text/javascript; charset=utf-8'],
+    ['a.css', 'text/css; charset=utf-8'],
+    ['a.svg', 'image/svg+xml'],
+    ['a.png', 'image/png'],
+    ['a.ico', 'image/x-icon'],
+    ['a.json', 'application/json'],
+    ['a.woff2', 'font/woff2'],
+    ['a.js.map', 'application/json'],
+    ['a.wasm', 'application/octet-stream'],
+  ])('serves %s as %s', async (name, type) => {
+    writeFileSync(join(root, 'assets', name), 'x');
+    expect(await resolveStatic(root, `/assets/${name}`)).toEqual({ kind: 'file', body: Buffer.from('x'), type });
+  });
+
+  it('without an index.html an app route is not found (nothing else is served instead)', async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'rescue-static-bare-'));
+    try {
+      expect(await resolveStatic(bare, '/rescue')).toEqual({ kind: 'not-found' });
+      expect(await loadStatic(bare, '/')).toBeNull();
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
   it('decodes ordinary percent-encoding inside the root', async () => {
     expect(await resolveStatic(root, '/assets/%61pp.js')).toMatchObject({ kind: 'file' });
   });

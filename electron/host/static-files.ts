@@ -33,10 +33,10 @@ function decodePath(urlPath: string): string | null {
   }
 }
 
-/** True when `full` is `root` itself or lies below it (after normalisation, whatever the separators). */
+/** True when `full` is `root` itself or lies below it (by path segments after normalisation, not by string prefix). */
 export function isInside(root: string, full: string): boolean {
   const rel = relative(root, full);
-  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith('../'));
+  return !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
 }
 
 /** Resolves a URL path inside `root` only (no `..` escapes, encoded or not); unknown paths fall back to index.html. */
