@@ -12,6 +12,8 @@ const SECRET = 'SECRET-next-to-the-renderer';
 const calls: string[] = [];
 const dispatch: Dispatch = async (method) => {
   calls.push(String(method));
+  if (method === 'test.throws') throw new Error('a handler bug past the dispatcher');
+  if (method === 'test.bigint') return { ok: true, value: { big: 1n } };
   return { ok: true, value: { method } };
 };
 
@@ -134,6 +136,14 @@ describe('rescue host WebSocket: a bad client is closed alone', () => {
     for (const text of ['not json', '{"type":"call"}', '[]', 'null', '{"type":"call","id":-1,"method":"app.info"}']) {
       expect(await client.next(() => client.ws.send(text))).toMatchObject({ type: 'reply', id: -1, ok: false, error: { code: 'INVALID_INPUT' } });
     }
+    expect(await client.call('app.info', {})).toMatchObject({ ok: true });
+    client.ws.close();
+  });
+
+  it('answers a call whose dispatch throws, or whose value JSON cannot carry, with an error for that id', async () => {
+    const client = await wsClient(host);
+    expect(await client.call('test.throws', {})).toMatchObject({ type: 'reply', ok: false, error: { code: 'INTERNAL' } });
+    expect(await client.call('test.bigint', {})).toMatchObject({ type: 'reply', ok: false, error: { code: 'INTERNAL' } });
     expect(await client.call('app.info', {})).toMatchObject({ ok: true });
     client.ws.close();
   });

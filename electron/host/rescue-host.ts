@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../shared/contract';
-import { WsRequestSchema } from '../../shared/contract/envelope';
+import { WsRequestSchema, type Envelope } from '../../shared/contract/envelope';
+import { toErrorData } from '../../shared/errors';
 import { base64Length, FIRMWARE_SET_MAX_BYTES } from '../../shared/contract/firmware';
 import type { Dispatch } from '../rpc/dispatcher';
 import type { EventBus } from '../rpc/event-bus';
@@ -152,7 +153,17 @@ export async function startRescueHost(options: RescueHostOptions): Promise<Runni
 
   function reply(ws: WebSocket, frame: unknown): void {
     if (ws.readyState !== ws.OPEN) return;
-    ws.send(JSON.stringify(frame), (error) => {
+    let text: string;
+    try {
+      text = JSON.stringify(frame);
+    } catch (error) {
+      // A value JSON cannot carry (a cycle, a BigInt): the caller still gets an answer to its id.
+      log(`rescue host: frame not serialisable: ${String(error)}`);
+      const id = (frame as { type?: string; id?: number }).type === 'reply' ? (frame as { id: number }).id : null;
+      if (id === null) return;
+      text = JSON.stringify({ type: 'reply', id, ok: false, error: toErrorData(error) });
+    }
+    ws.send(text, (error) => {
       if (error) log(`rescue host: reply not sent: ${error.message}`);
     });
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -178,7 +189,13 @@ export async function startRescueHost(options: RescueHostOptions): Promise<Runni
       });
       return;
     }
-    const envelope = await options.dispatch(request.data.method, request.data.input, { transport: 'browser' });
+    let envelope: Envelope<unknown>;
+    try {
+      envelope = await options.dispatch(request.data.method, request.data.input, { transport: 'browser' });
+    } catch (error) {
+      log(`rescue host: ${request.data.method} threw past the dispatcher: ${String(error)}`);
+      envelope = { ok: false, error: toErrorData(error) };
+    }
     reply(ws, { type: 'reply', id: request.data.id, ...envelope });
   }
 
