@@ -49,6 +49,9 @@ describe('firmware size limits at the contract', () => {
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0].message).toMatch(/larger than 16 MB together/);
     expect(contract.methods['firmware.inspect'].input.safeParse({ files: files.slice(0, 2) }).success).toBe(true);
+    const rescue = (os: typeof files, user: typeof files) => contract.methods['rescue.start'].input.safeParse({ deviceId: DEVICE, steps: ['reflash-os'], firmware: { os, user } });
+    expect(rescue(files, []).success).toBe(false);
+    expect(rescue(files.slice(0, 2), files.slice(0, 2)).success).toBe(true);
   });
 
   it('still needs at least one file and at most 16', () => {
