@@ -7,6 +7,7 @@ import type { Dispatch } from '../rpc/dispatcher';
 import { EventBus } from '../rpc/event-bus';
 import { startRescueHost, type RunningHost } from './rescue-host';
 import { rawExchange, rawGet, securityHeaderProblems, wsClient, wsUrl } from './testing/host-client';
+import { openRawSocket } from './testing/raw-websocket';
 
 const SECRET = 'SECRET-next-to-the-renderer';
 const calls: string[] = [];
@@ -18,6 +19,7 @@ const dispatch: Dispatch = async (method) => {
 };
 
 let host: RunningHost;
+const bus = new EventBus();
 const logged: string[] = [];
 
 beforeAll(async () => {
@@ -26,7 +28,7 @@ beforeAll(async () => {
   writeFileSync(join(base, 'secret.txt'), SECRET);
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>app</title>');
-  host = await startRescueHost({ port: 0, staticDir, dispatch, bus: new EventBus(), maxMessageBytes: 64 * 1024, log: (m) => logged.push(m) });
+  host = await startRescueHost({ port: 0, staticDir, dispatch, bus, maxMessageBytes: 64 * 1024, maxBufferedBytes: 1024 * 1024, log: (m) => logged.push(m) });
 });
 afterAll(() => host.close());
 
@@ -146,6 +148,28 @@ describe('rescue host WebSocket: a bad client is closed alone', () => {
     expect(await client.call('test.bigint', {})).toMatchObject({ type: 'reply', ok: false, error: { code: 'INTERNAL' } });
     expect(await client.call('app.info', {})).toMatchObject({ ok: true });
     client.ws.close();
+  });
+
+  it('a client that stops reading is dropped once its queue passes the limit; the others keep their events', async () => {
+    const good = await wsClient(host);
+    const slow = await openRawSocket(host.port, host.token);
+    slow.socket.pause();
+    let events = 0;
+    good.ws.on('message', (data) => {
+      if (JSON.parse(data.toString()).type === 'event') events += 1;
+    });
+    const line = 'x'.repeat(256 * 1024);
+    const before = host.clients();
+    for (let i = 0; i < 64 && host.clients() === before; i += 1) {
+      bus.emit('logs.lines', { deviceId: '0123456789abcdef01234567', lines: [line] } as never);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(host.clients()).toBe(before - 1);
+    expect(logged.some((m) => /stopped reading/.test(m))).toBe(true);
+    await expect.poll(() => events).toBeGreaterThan(0);
+    expect(await good.call('app.info', {})).toMatchObject({ ok: true });
+    slow.socket.destroy();
+    good.ws.close();
   });
 
   it('logs what it closed, where the operation log can show it', () => {

@@ -21,6 +21,8 @@ export interface RescueHostOptions {
   token?: string;
   /** Largest accepted WebSocket message; firmware uploads travel as base64. */
   maxMessageBytes?: number;
+  /** Replies and events queued for one client beyond this and the client is dropped (it stopped reading). */
+  maxBufferedBytes?: number;
   /** Where a misbehaving client is noted (the operation log); never the console of a test. */
   log?: (message: string) => void;
 }
@@ -40,7 +42,7 @@ export interface RunningHost {
 export const DEFAULT_MAX_MESSAGE = base64Length(2 * FIRMWARE_SET_MAX_BYTES) + 1024 * 1024;
 
 /** A client that does not read its events is dropped rather than buffered without bound. */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_BUFFERED = 64 * 1024 * 1024;
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -166,7 +168,7 @@ export async function startRescueHost(options: RescueHostOptions): Promise<Runni
     ws.send(text, (error) => {
       if (error) log(`rescue host: reply not sent: ${error.message}`);
     });
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (ws.bufferedAmount > (options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED)) {
       log('rescue host: a client stopped reading its replies; closed');
       ws.terminate();
     }
