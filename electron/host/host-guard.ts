@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Browser-mode access rules, pure so they are unit-tested: the socket must present the per-run token,
@@ -23,11 +23,18 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
   return origin !== undefined && allowedHosts(port).some((h) => origin.toLowerCase() === `http://${h}`);
 }
 
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/**
+ * Constant time in the content and the length of `given`: both sides are hashed to 32 bytes first,
+ * so neither a matching prefix nor a matching length answers any faster. An empty expected token
+ * (a misconfigured start) matches nothing.
+ */
 export function tokenMatches(expected: string, given: string | null): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  if (given === null || expected.length === 0) return false;
+  return timingSafeEqual(digest(expected), digest(given));
 }
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403 | 421; reason: string };

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     staticDir: join(__dirname, '..', '..', 'renderer'),
     dispatch,
     bus: services.bus,
+    log: (message) => services.opLog.write('app', 'warn', message),
   });
   const usb = services.devices.status();
   const lines = [

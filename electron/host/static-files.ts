@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -13,19 +13,56 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Resolves a URL path inside `root` only (no `..` escapes); unknown paths fall back to index.html. */
-export async function loadStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
-  const clean = decodeURIComponent(urlPath.split('?')[0]).replace(/^\/+/, '') || 'index.html';
-  const full = normalize(join(root, clean));
-  if (full !== root && !full.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
+export interface StaticFile {
+  body: Buffer;
+  type: string;
+}
+
+/**
+ * What a URL path resolves to: a file, or why not. `bad-request` is a path that cannot be decoded
+ * (malformed percent-encoding, NUL bytes); `outside` is any attempt to leave the root, however encoded.
+ */
+export type StaticResult = ({ kind: 'file' } & StaticFile) | { kind: 'bad-request' } | { kind: 'outside' } | { kind: 'not-found' };
+
+function decodePath(urlPath: string): string | null {
   try {
-    return { body: await readFile(full), type: TYPES[extname(full)] ?? 'application/octet-stream' };
+    const decoded = decodeURIComponent(urlPath.split(/[?#]/)[0]);
+    return decoded.includes('\0') ? null : decoded;
   } catch {
-    if (extname(clean)) return null;
+    return null;
+  }
+}
+
+/** True when `full` is `root` itself or lies below it (by path segments after normalisation, not by string prefix). */
+export function isInside(root: string, full: string): boolean {
+  const rel = relative(root, full);
+  return !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
+}
+
+/** Resolves a URL path inside `root` only (no `..` escapes, encoded or not); unknown paths fall back to index.html. */
+export async function resolveStatic(root: string, urlPath: string): Promise<StaticResult> {
+  const decoded = decodePath(urlPath);
+  if (decoded === null) return { kind: 'bad-request' };
+  const base = resolve(root);
+  const clean = decoded.replace(/^[/\\]+/, '') || 'index.html';
+  // Backslashes are separators on Windows only; elsewhere they are refused outright rather than trusted.
+  if (clean.includes('\\')) return { kind: 'outside' };
+  const full = resolve(base, clean);
+  if (!isInside(base, full)) return { kind: 'outside' };
+  try {
+    return { kind: 'file', body: await readFile(full), type: TYPES[extname(full)] ?? 'application/octet-stream' };
+  } catch {
+    if (extname(clean)) return { kind: 'not-found' };
     try {
-      return { body: await readFile(join(root, 'index.html')), type: TYPES['.html'] };
+      return { kind: 'file', body: await readFile(join(base, 'index.html')), type: TYPES['.html'] };
     } catch {
-      return null;
+      return { kind: 'not-found' };
     }
   }
+}
+
+/** The file for a URL path, or null for anything else (not found, refused, undecodable). */
+export async function loadStatic(root: string, urlPath: string): Promise<StaticFile | null> {
+  const result = await resolveStatic(root, urlPath);
+  return result.kind === 'file' ? { body: result.body, type: result.type } : null;
 }

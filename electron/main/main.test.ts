@@ -79,6 +79,12 @@ describe('app:// protocol', () => {
     expect(ok.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect((await handler!({ url: 'app://other/index.html' })).status).toBe(404);
     expect((await handler!({ url: 'app://rescue/../../etc/passwd' })).status).not.toBe(500);
+    for (const url of ['app://other/index.html', 'app://rescue/%ff', 'app://rescue/..%2f..%2fetc/passwd']) {
+      const refused = await handler!({ url });
+      expect([url, refused.status]).toEqual([url, 404]);
+      expect(refused.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(refused.headers.get('content-security-policy')).toContain("default-src 'none'");
+    }
   });
 });
 

@@ -64,7 +64,7 @@ export function registerAppProtocol(e: Pick<Electron, 'protocol'>, rendererDir: 
   e.protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === APP_HOST ? await loadStatic(rendererDir, url.pathname) : null;
-    if (!file) return new Response('Not found', { status: 404 });
+    if (!file) return new Response('Not found', { status: 404, headers: securityHeaders() });
     return new Response(new Uint8Array(file.body), { headers: { 'Content-Type': file.type, ...securityHeaders() } });
   });
 }

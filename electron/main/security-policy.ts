@@ -1,4 +1,8 @@
 import { EXTERNAL_URL_ALLOW_LIST } from '../../shared/contract/app';
+import { contentSecurityPolicy, responseSecurityHeaders } from '../security/content-policy';
+
+/** The CSP builder lives in ../security, shared with the browser-mode host; re-exported for main.ts. */
+export { contentSecurityPolicy };
 
 /**
  * The Electron security baseline as plain data and pure predicates, so that weakening any of it fails
@@ -26,33 +30,9 @@ export function webPreferences(preloadPath: string) {
   } as const;
 }
 
-/** CSP for app content. `connectSrc` adds the loopback WebSocket of browser mode. */
-export function contentSecurityPolicy(connectSrc: string[] = []): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ${["'self'", ...connectSrc].join(' ')}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-    "worker-src 'none'",
-    "manifest-src 'self'",
-  ].join('; ');
-}
-
-/** Extra response headers served with every app:// file. */
+/** Headers served with every app:// response (the same set the browser-mode host sends). */
 export function securityHeaders(): Record<string, string> {
-  return {
-    'Content-Security-Policy': contentSecurityPolicy(),
-    'X-Content-Type-Options': 'nosniff',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Referrer-Policy': 'no-referrer',
-  };
+  return responseSecurityHeaders();
 }
 
 /** The window never navigates anywhere: in-app routing is client-side only. */

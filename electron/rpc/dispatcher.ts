@@ -40,7 +40,14 @@ export function createDispatcher(handlers: HandlerMap, options: DispatcherOption
         fix: 'Restart the rescue host without --read-only to make changes.',
       });
     }
-    const parsed = def.input.safeParse(rawInput ?? {});
+    let parsed: ReturnType<typeof def.input.safeParse>;
+    try {
+      parsed = def.input.safeParse(rawInput ?? {});
+    } catch (error) {
+      // A pathological input (nesting deep enough to exhaust the stack) is refused like any invalid one.
+      options.onInternalError?.(method, error);
+      return fail({ code: 'INVALID_INPUT', message: `The request to "${method}" could not be read.`, fix: 'Check the values you entered and try again.' });
+    }
     if (!parsed.success) {
       return fail({
         code: 'INVALID_INPUT',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { command, query } from './define';
 import { DeviceIdSchema, OperationRefSchema } from '../domain';
 import { LedStateSchema } from '../domain/led';
-import { FirmwareFileSchema } from './firmware';
+import { firmwareFilesSchema } from './firmware';
 
 export const FindingSchema = z.object({
   id: z.string(),
@@ -65,7 +65,7 @@ export const diagnosisMethods = {
       productId: z.number().int().positive().optional(),
       /** Files for the reflash steps; a reflash step without files is left to the user with advice. */
       firmware: z
-        .object({ os: z.array(FirmwareFileSchema).max(16).optional(), user: z.array(FirmwareFileSchema).max(4).optional() })
+        .object({ os: firmwareFilesSchema(16).optional(), user: firmwareFilesSchema(4).optional() })
         .optional(),
     }),
     OperationRefSchema,

@@ -27,10 +27,46 @@ export const ModuleInfoSchema = z.object({
 });
 export type ModuleInfo = z.infer<typeof ModuleInfoSchema>;
 
+/**
+ * Size limits for firmware picked by the user. The largest Particle image is a P2 / Photon 2 Device OS
+ * bundle of a few MB (the whole part has 8 MB of flash): a bigger file is not firmware for any device
+ * here, and refusing it at the contract keeps a stray 40 MB pick from being decoded and held whole.
+ */
+export const FIRMWARE_FILE_MAX_BYTES = 8 * 1024 * 1024;
+/** All files of one call together (firmware.inspect / plan / flash, or one set of a rescue). */
+export const FIRMWARE_SET_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Characters of base64 that carry `bytes` bytes (with padding). */
+export function base64Length(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4;
+}
+
+/** Bytes a base64 string decodes to, counted from its length and padding (without decoding it). */
+export function base64DecodedBytes(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((base64.length * 3) / 4) - padding);
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+}
+
+const TOO_BIG = `the file is larger than ${megabytes(FIRMWARE_FILE_MAX_BYTES)}, more than any Particle firmware image; choose the .bin or .zip of a Device OS release or your application`;
+
 export const FirmwareFileSchema = z.object({
   fileName: z.string().min(1).max(255),
-  dataBase64: Base64Schema,
+  dataBase64: Base64Schema.max(base64Length(FIRMWARE_FILE_MAX_BYTES), TOO_BIG).refine((text) => base64DecodedBytes(text) <= FIRMWARE_FILE_MAX_BYTES, TOO_BIG),
 });
+
+/** A set of firmware files: at most `max` files and FIRMWARE_SET_MAX_BYTES together. */
+export function firmwareFilesSchema(max: number) {
+  return z
+    .array(FirmwareFileSchema)
+    .max(max)
+    .refine((files) => files.reduce((sum, f) => sum + base64DecodedBytes(f.dataBase64), 0) <= FIRMWARE_SET_MAX_BYTES, {
+      message: `these files are larger than ${megabytes(FIRMWARE_SET_MAX_BYTES)} together; flash them in smaller sets`,
+    });
+}
 
 export const FileProblemSchema = z.object({ code: z.string(), message: z.string(), fix: z.string() });
 
@@ -94,14 +130,14 @@ export const RestoreFirmwareResultSchema = z.object({
 export type RestoreFirmwareResult = z.infer<typeof RestoreFirmwareResultSchema>;
 
 export const firmwareMethods = {
-  'firmware.inspect': query(z.object({ files: z.array(FirmwareFileSchema).min(1).max(16) }), InspectResultSchema, 'Read module headers and check CRC/SHA/size.'),
+  'firmware.inspect': query(z.object({ files: firmwareFilesSchema(16).min(1) }), InspectResultSchema, 'Read module headers and check CRC/SHA/size.'),
   'firmware.plan': query(
-    z.object({ deviceId: DeviceIdSchema, files: z.array(FirmwareFileSchema).min(1).max(16) }),
+    z.object({ deviceId: DeviceIdSchema, files: firmwareFilesSchema(16).min(1) }),
     FlashPlanSchema,
     'Order, place and check a set of modules for a device, before anything is written.',
   ),
   'firmware.flash': command(
-    z.object({ deviceId: DeviceIdSchema, files: z.array(FirmwareFileSchema).min(1).max(16) }),
+    z.object({ deviceId: DeviceIdSchema, files: firmwareFilesSchema(16).min(1) }),
     OperationRefSchema,
     'Back up, flash with read-back verify, leave DFU and confirm the modules. Result: FlashResult.',
   ),

@@ -75,3 +75,14 @@ export function bearerToken(req: IncomingMessage, url: URL): string | null {
   if (match) return match[1];
   return url.searchParams.get('access_token');
 }
+
+/**
+ * The virtual cloud answers only when addressed by a loopback name with its own port, like the rescue
+ * host: a page on another name that rebinds to 127.0.0.1 (DNS rebinding) gets 421 and no data.
+ */
+export function checkHost(req: IncomingMessage, port: number): void {
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+    throw new CloudHttpError(421, 'misdirected_request', 'The virtual cloud answers only at 127.0.0.1 or localhost with its own port.');
+  }
+}

@@ -5,7 +5,7 @@ import { CloudAccounts, type CloudAccount } from './cloud-accounts';
 import type { CloudProtocol } from '../../../shared/domain/platforms';
 import type { HandshakeResult, VirtualCloudLike } from '../cloud-link';
 import { CloudDevices, toSpkiDer, type RegisterDeviceInfo } from './cloud-devices';
-import { CloudHttpError, basicCredentials, bearerToken, readFields, sendJson } from './cloud-http';
+import { CloudHttpError, basicCredentials, bearerToken, checkHost, readFields, sendJson } from './cloud-http';
 import { generateServerKeys, type ServerKeyPair } from './server-keys';
 
 export { generateServerKeys, type ServerKeyPair };
@@ -180,7 +180,12 @@ export class VirtualCloud implements VirtualCloudLike {
       status = 200;
       sendJson(res, status, body);
     } catch (error) {
-      const failure = error instanceof CloudHttpError ? error : new CloudHttpError(500, 'server_error', 'Internal error.');
+      const failure =
+        error instanceof CloudHttpError
+          ? error
+          : error instanceof URIError
+            ? new CloudHttpError(400, 'invalid_request', 'The path has malformed percent-encoding.')
+            : new CloudHttpError(500, 'server_error', 'Internal error.');
       status = failure.status;
       sendJson(res, status, failure.body());
     }
@@ -188,6 +193,7 @@ export class VirtualCloud implements VirtualCloudLike {
   }
 
   private async route(req: IncomingMessage, url: URL): Promise<unknown> {
+    checkHost(req, this.port);
     if (this.failures.remaining > 0) {
       this.failures.remaining -= 1;
       throw new CloudHttpError(this.failures.status, 'service_unavailable', 'The virtual cloud is failing on purpose.');

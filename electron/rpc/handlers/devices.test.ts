@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceListSchema, EnterDfuResultSchema } from '../../../shared/contract/devices';
 import { DeviceSummarySchema } from '../../../shared/domain';
+import { OperationLog } from '../../services/operations/operation-log';
+import { ControlClient } from '../../services/control/control-client';
+import { DeviceManager, LIST_MAX_AGE_MS } from '../../services/usb/device-manager';
 import { labHarness, type LabHarness } from '../../services/usb/testing/lab-harness';
+import type { UsbSource, UsbSourceDevice } from '../../services/usb/usb-source';
+import type { UsbDeviceLike } from '../../services/usb/webusb';
+import { createDispatcher } from '../dispatcher';
+import type { HandlerMap } from '../handler-types';
 import { devicesHandlers } from './devices';
 
 let h: LabHarness | null = null;
@@ -50,5 +57,116 @@ describe('devices handlers on the device lab', () => {
     const ref = await handlers['dfu.enter']({ deviceId: '0123456789abcdef01234567' }, ctx);
     const finished = await h.operations.wait(ref.operationId);
     expect(finished).toMatchObject({ status: 'failed', error: { code: 'DEVICE_NOT_FOUND' } });
+  });
+});
+
+/** The lab's USB source, counting every enumeration and every control transfer that reaches a device. */
+function countingSource(inner: UsbSource) {
+  const counts = { lists: 0, transfers: 0 };
+  const wrapped = new WeakMap<UsbDeviceLike, UsbDeviceLike>();
+  const wrap = (entry: UsbSourceDevice): UsbSourceDevice => {
+    let device = wrapped.get(entry.device);
+    if (!device) {
+      device = new Proxy(entry.device, {
+        get(target, key) {
+          const value = Reflect.get(target, key) as unknown;
+          if (key === 'controlTransferIn' || key === 'controlTransferOut') {
+            return (...args: unknown[]) => {
+              counts.transfers += 1;
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          }
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      wrapped.set(entry.device, device);
+    }
+    return { ...entry, device };
+  };
+  const source: UsbSource = {
+    list: async () => {
+      counts.lists += 1;
+      return (await inner.list()).map(wrap);
+    },
+    onChange: (listener) => inner.onChange((change) => listener({ kind: change.kind, device: wrap(change.device) })),
+    problem: () => inner.problem(),
+  };
+  return { source, counts };
+}
+
+describe('devices.list answers from the device manager\'s state', () => {
+  function setup() {
+    h = labHarness();
+    const { source, counts } = countingSource(h.lab.source);
+    const clock = { now: 1_000_000 };
+    const devices = new DeviceManager({ sources: [source], serial: h.lab.serialAccess, opLog: new OperationLog(null), now: () => clock.now });
+    const handlers = devicesHandlers({ devices, dfu: h.dfu, operations: h.operations });
+    const dispatch = createDispatcher(handlers as unknown as HandlerMap, { readOnly: false, validateOutput: true });
+    const list = async () => {
+      const reply = await dispatch('devices.list', {}, ctx);
+      if (!reply.ok) throw new Error(reply.error.message);
+      return DeviceListSchema.parse(reply.value).devices;
+    };
+    return { harness: h, source, devices, counts, clock, list, dispatch };
+  }
+
+  it('a flood of 10,000 calls is answered in full and probes USB once', async () => {
+    const { harness, source, devices, counts, dispatch } = setup();
+    const device = await harness.lab.attach('photon-healthy');
+    const replies = await Promise.all(Array.from({ length: 10_000 }, () => dispatch('devices.list', {}, ctx)));
+    expect(replies.filter((r) => r.ok && (r.value as { devices: { deviceId: string }[] }).devices[0]?.deviceId === device.deviceId)).toHaveLength(10_000);
+    expect(counts.lists).toBe(1);
+    const flood = counts.transfers;
+    await Promise.all(Array.from({ length: 1000 }, () => dispatch('devices.list', {}, ctx)));
+    expect(counts).toEqual({ lists: 1, transfers: flood });
+    // What one listing by a manager that never saw the device costs: the whole flood cost exactly that.
+    const other = new DeviceManager({ sources: [source], serial: harness.lab.serialAccess, opLog: new OperationLog(null) });
+    await other.list();
+    expect(counts.transfers - flood).toBeGreaterThan(0);
+    expect(flood).toBe(counts.transfers - flood);
+    other.close();
+    devices.close();
+  });
+
+  it('a device plugged in or unplugged shows at the next call, never a stale list', async () => {
+    const { harness, devices, list } = setup();
+    expect(await list()).toEqual([]);
+    const first = await harness.lab.attach('photon-healthy');
+    expect((await list()).map((d) => d.deviceId)).toEqual([first.deviceId]);
+    const second = await harness.lab.attach('argon-seed');
+    expect((await list()).map((d) => d.deviceId).sort()).toEqual([first.deviceId, second.deviceId].sort());
+    await harness.lab.detach(first.deviceId);
+    expect((await list()).map((d) => d.deviceId)).toEqual([second.deviceId]);
+    devices.close();
+  });
+
+  it('a mode change without re-enumeration is seen once the list is older than its age limit', async () => {
+    const { harness, devices, counts, clock, list } = setup();
+    const device = await harness.lab.attach('photon-healthy');
+    expect((await list())[0].mode).toBe('normal');
+    const attached = await devices.find(device.deviceId);
+    await new ControlClient(attached.usb, { platformId: attached.platformId }).enterListening();
+    const listsBefore = counts.lists;
+    clock.now += LIST_MAX_AGE_MS - 1;
+    expect((await list())[0].mode).toBe('normal');
+    expect(counts.lists).toBe(listsBefore);
+    clock.now += 1;
+    expect((await list())[0].mode).toBe('listening');
+    expect(counts.lists).toBe(listsBefore + 1);
+    devices.close();
+  });
+
+  it('busy and health are current in every answer without probing again', async () => {
+    const { harness, devices, counts, list } = setup();
+    const device = await harness.lab.attach('photon-healthy');
+    await list();
+    const before = { ...counts };
+    devices.setHealth(device.deviceId, 'attention');
+    devices.setBusy(device.deviceId, true);
+    expect((await list())[0]).toMatchObject({ health: 'attention', busy: true });
+    devices.setBusy(device.deviceId, false);
+    expect((await list())[0]).toMatchObject({ health: 'attention', busy: false });
+    expect(counts).toEqual(before);
+    devices.close();
   });
 });

@@ -21,7 +21,8 @@ export function devicesHandlers(deps: DevicesHandlerDeps): HandlerGroup<typeof d
     }
   };
   return {
-    'devices.list': async () => ({ devices: await deps.devices.list(), usb: deps.devices.status() }),
+    // Answered from the manager's state: a flood of calls probes USB once, not once per call.
+    'devices.list': async () => ({ devices: await deps.devices.current(), usb: deps.devices.status() }),
     'dfu.enter': ({ deviceId, timeoutMs }) =>
       deps.operations.start('enter-dfu', deviceId, (ctx) => whileBusy(deviceId, () => deps.dfu.enterDfu(deviceId, ctx, { timeoutMs }))),
     'dfu.leave': ({ deviceId }) =>

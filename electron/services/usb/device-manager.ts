@@ -20,6 +20,8 @@ export interface DeviceManagerDeps {
   sleep?: Sleep;
   /** Budget for each probe request while listing (a slow device must not stall the list). */
   probeTimeoutMs?: number;
+  /** Clock for the age of the cached list (tests). */
+  now?: () => number;
 }
 
 export interface WaitOptions {
@@ -34,6 +36,8 @@ interface Probe {
 }
 
 const POLL_MS = 500;
+/** How long `current()` answers from the last probe when nothing was plugged or unplugged meanwhile. */
+export const LIST_MAX_AGE_MS = 1000;
 
 /**
  * Discovery and hotplug of Particle devices over every source (hardware, lab). Identity comes from
@@ -48,6 +52,10 @@ export class DeviceManager {
   private readonly controls = new WeakMap<UsbDeviceLike, ControlClient>();
   private readonly waiters = new Set<() => void>();
   private readonly unsubscribe: () => void;
+  /** Bumped on every attach/detach: a list probed before the change is no longer the state. */
+  private generation = 0;
+  private snapshot: { generation: number; at: number; devices: DeviceSummary[] } | null = null;
+  private refreshing: { generation: number; promise: Promise<DeviceSummary[]> } | null = null;
 
   constructor(private readonly deps: DeviceManagerDeps) {
     this.source = Array.isArray(deps.sources) ? new CompositeUsbSource(deps.sources) : (deps.sources as UsbSource);
@@ -66,6 +74,38 @@ export class DeviceManager {
     const summaries: DeviceSummary[] = [];
     for (const device of attached) summaries.push(await this.summarize(device));
     return summaries;
+  }
+
+  /**
+   * The device list as state, for callers that ask often (the UI's devices.list): answered from the
+   * last probe, which is taken again after any attach/detach or once it is older than `maxAgeMs`;
+   * callers arriving during a probe share it. A flood of calls touches USB once, not once per call.
+   * Busy and health are always current (they are the app's own state, not the device's).
+   */
+  async current(maxAgeMs = LIST_MAX_AGE_MS): Promise<DeviceSummary[]> {
+    const snapshot = this.snapshot;
+    const now = this.deps.now ?? Date.now;
+    const fresh = snapshot !== null && snapshot.generation === this.generation && now() - snapshot.at < maxAgeMs;
+    return this.withState(fresh ? snapshot.devices : await this.refresh());
+  }
+
+  private withState(devices: DeviceSummary[]): DeviceSummary[] {
+    return devices.map((d) => ({ ...d, health: this.health.get(d.deviceId) ?? 'unknown', busy: this.busy.has(d.deviceId) }));
+  }
+
+  private refresh(): Promise<DeviceSummary[]> {
+    const generation = this.generation;
+    if (this.refreshing?.generation === generation) return this.refreshing.promise;
+    const promise = this.list()
+      .then((devices) => {
+        if (generation === this.generation) this.snapshot = { generation, at: (this.deps.now ?? Date.now)(), devices };
+        return devices;
+      })
+      .finally(() => {
+        if (this.refreshing?.promise === promise) this.refreshing = null;
+      });
+    this.refreshing = { generation, promise };
+    return promise;
   }
 
   async summary(deviceId: string): Promise<DeviceSummary> {
@@ -213,6 +253,7 @@ export class DeviceManager {
   }
 
   private onChange(kind: 'attach' | 'detach', entry: UsbSourceDevice): void {
+    this.generation += 1;
     this.probes.delete(entry.device);
     this.deps.opLog.write('usb', 'info', `${kind} ${hex(entry.device.vendorId)}:${hex(entry.device.productId)} ${entry.device.serialNumber ?? ''}${entry.virtual ? ' (virtual)' : ''}`);
     for (const wake of this.waiters) wake();
@@ -222,8 +263,8 @@ export class DeviceManager {
   private announce(): void {
     const bus = this.deps.bus;
     if (!bus) return;
-    void this.list().then(
-      (devices) => bus.emit('devices.changed', { devices, usb: this.status() }),
+    void this.refresh().then(
+      (devices) => bus.emit('devices.changed', { devices: this.withState(devices), usb: this.status() }),
       (error: unknown) => this.deps.opLog.write('usb', 'warn', `device list after a change failed: ${(error as Error).message}`),
     );
   }
