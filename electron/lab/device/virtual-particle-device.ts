@@ -260,6 +260,7 @@ export class VirtualParticleDevice implements ControlTarget {
       control: this,
       gate: this.gate(),
       reboot: (request) => void this.reboot(request),
+      programmedBytes: (alt, data) => this.faults.programmedBytes(alt, data),
     });
     this.usb = face.usb;
     this.dfu = face.dfu;

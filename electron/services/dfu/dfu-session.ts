@@ -8,6 +8,7 @@ import { DfuseCommand, DfuState, dfuStateName, dfuStatusHint, dfuStatusName, typ
 import { DEFAULT_TRANSFER_SIZE, parseConfigDescriptor, readConfigDescriptor, readStringDescriptor, type DfuFunctional } from './descriptors';
 import { looksProtected, parseMemoryLayout, sectorsTouched, segmentAt, type MemoryLayout } from './memory-layout';
 import { assertReadable, assertWritable } from './region-guards';
+import { firstDifference } from './verify-bytes';
 
 export type DfuPhase = 'erase' | 'download' | 'upload' | 'verify' | 'leave';
 export interface DfuProgress {
@@ -166,7 +167,7 @@ export class DfuSession {
 
   async verify(alt: number, address: number, data: Uint8Array, onProgress?: DfuProgressCallback, signal?: AbortSignal): Promise<void> {
     const actual = await this.exclusive(() => this.readAs('verify', alt, address, data.length, onProgress, signal));
-    const at = actual.findIndex((byte, i) => byte !== data[i]);
+    const at = firstDifference(data, actual);
     if (at >= 0) {
       throw new RescueError(
         'VERIFY_MISMATCH',
