@@ -65,6 +65,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const devices = new DeviceManager({ sources, serial: serialAccess, opLog, bus });
   const dfu = new DfuService({ devices, serial: serialAccess, opLog });
   const backups = new BackupStore(join(config.dataDir, 'backups'));
+  // A save killed before its rename leaves a hidden .tmp- folder: remove it on start.
+  await backups.removeLeftovers();
 
   const cloud = new CloudService({ dataDir: config.dataDir, vault: options.tokenVault ?? new MemoryTokenVault(), opLog });
   const labCloud = new CloudService({ dataDir: join(config.dataDir, 'lab-cloud'), vault: new MemoryTokenVault(), opLog });

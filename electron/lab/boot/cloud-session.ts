@@ -1,4 +1,4 @@
-import { DCT_OFFSETS, KEY_SLOTS } from '../../../shared/domain/dct-layout';
+import { LAB_DCT_FIELDS as DCT_OFFSETS, LAB_KEY_TABLE as KEY_SLOTS } from '../dct/dct-table';
 import type { CloudProtocol } from '../../../shared/domain/platforms';
 import type { VirtualCloudLike } from '../cloud-link';
 import { readDerSlot, resolveServerAddress } from '../dct/dct-image';

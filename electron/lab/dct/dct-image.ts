@@ -1,11 +1,4 @@
-import {
-  ADDRESS_RECORD_SIZE,
-  ADDRESS_TYPE_DOMAIN,
-  ADDRESS_TYPE_IPV4,
-  DCT_OFFSETS,
-  DCT_SIZE,
-  KEY_SLOTS,
-} from '../../../shared/domain/dct-layout';
+import { LAB_ADDRESS_RECORD, LAB_DCT_FIELDS, LAB_DCT_SIZE, LAB_KEY_TABLE } from './dct-table';
 import type { CloudProtocol } from '../../../shared/domain/platforms';
 
 /** A server address as the firmware reads it from the record (dct-and-keys.md §2.2). */
@@ -30,21 +23,21 @@ export interface DctContents {
 
 /** A fresh `application_dct_t`: erased (0xFF) everywhere except what the scenario sets. */
 export function buildApplicationDct(contents: DctContents): Uint8Array {
-  const dct = new Uint8Array(DCT_SIZE).fill(0xff);
-  const slots = KEY_SLOTS[contents.protocol];
+  const dct = new Uint8Array(LAB_DCT_SIZE).fill(0xff);
+  const slots = LAB_KEY_TABLE[contents.protocol];
   if (contents.privateKey) dct.set(contents.privateKey, slots.privateKey.offset);
   if (contents.serverKey || contents.serverAddress) {
     dct.set(serverKeySlotImage(contents.protocol, contents.serverKey, contents.serverAddress), slots.serverKey.offset);
   }
-  dct.set(hexToBytes(contents.deviceId), DCT_OFFSETS.deviceId);
-  if (contents.claimed) dct[DCT_OFFSETS.claimed] = 0x31;
-  if (contents.setupDone) dct[DCT_OFFSETS.setupDone] = 0x01;
+  dct.set(hexToBytes(contents.deviceId), LAB_DCT_FIELDS.deviceId);
+  if (contents.claimed) dct[LAB_DCT_FIELDS.claimed] = 0x31;
+  if (contents.setupDone) dct[LAB_DCT_FIELDS.setupDone] = 0x01;
   return dct;
 }
 
 /** The server-key slot as `particle keys server` builds it: SPKI, 0xFF fill, address record, port. */
 export function serverKeySlotImage(protocol: CloudProtocol, spki: Uint8Array | null, address: ServerAddress | null): Uint8Array {
-  const slots = KEY_SLOTS[protocol];
+  const slots = LAB_KEY_TABLE[protocol];
   const slot = new Uint8Array(slots.serverKey.length).fill(0xff);
   if (spki) slot.set(spki, 0);
   if (address) slot.set(encodeServerAddress(address), slots.addressOffsetInSlot);
@@ -52,32 +45,32 @@ export function serverKeySlotImage(protocol: CloudProtocol, spki: Uint8Array | n
 }
 
 export function encodeServerAddress(address: ServerAddress): Uint8Array {
-  const record = new Uint8Array(ADDRESS_RECORD_SIZE).fill(0xff);
+  const record = new Uint8Array(LAB_ADDRESS_RECORD.size).fill(0xff);
   const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address.host);
   if (ipv4) {
-    record[0] = ADDRESS_TYPE_IPV4;
+    record[0] = LAB_ADDRESS_RECORD.ipv4;
     record[1] = 4;
     record.set(ipv4.slice(1).map(Number), 2);
   } else {
     const text = new TextEncoder().encode(address.host);
-    record[0] = ADDRESS_TYPE_DOMAIN;
+    record[0] = LAB_ADDRESS_RECORD.domain;
     record[1] = text.length;
     record.set(text, 2);
   }
-  record[66] = (address.port >> 8) & 0xff;
-  record[67] = address.port & 0xff;
+  record[LAB_ADDRESS_RECORD.port] = (address.port >> 8) & 0xff;
+  record[LAB_ADDRESS_RECORD.port + 1] = address.port & 0xff;
   return record;
 }
 
 /** The address the firmware will use: record if valid, otherwise the compiled-in default (§1.3). */
 export function resolveServerAddress(dct: Uint8Array, protocol: CloudProtocol, deviceId: string, majorVersion: number): ServerAddress {
-  const slots = KEY_SLOTS[protocol];
+  const slots = LAB_KEY_TABLE[protocol];
   const at = slots.serverKey.offset + slots.addressOffsetInSlot;
   const type = dct[at];
   const length = dct[at + 1];
   let host: string;
-  if (type === ADDRESS_TYPE_IPV4 && length === 4) host = Array.from(dct.subarray(at + 2, at + 6)).join('.');
-  else if (type === ADDRESS_TYPE_DOMAIN && length > 0 && length <= 64) host = new TextDecoder().decode(dct.subarray(at + 2, at + 2 + length));
+  if (type === LAB_ADDRESS_RECORD.ipv4 && length === 4) host = Array.from(dct.subarray(at + 2, at + 6)).join('.');
+  else if (type === LAB_ADDRESS_RECORD.domain && length > 0 && length <= 64) host = new TextDecoder().decode(dct.subarray(at + 2, at + 2 + length));
   else host = slots.defaultHost;
   const rawPort = (dct[slots.serverKey.offset + slots.portOffsetInSlot] << 8) | dct[slots.serverKey.offset + slots.portOffsetInSlot + 1];
   const port = rawPort === 0 || rawPort === 0xffff ? slots.defaultPort : rawPort;

@@ -1,4 +1,4 @@
-import { DCT_SIZE, DCT_WINDOW_SIZE } from '../../../shared/domain/dct-layout';
+import { LAB_DCT_SIZE as DCT_SIZE, LAB_DCT_WINDOW as DCT_WINDOW_SIZE } from './dct-table';
 import type { NorFlash } from '../flash/nor-flash';
 
 /**

@@ -1,4 +1,4 @@
-import { KEY_SLOTS } from '../../../shared/domain/dct-layout';
+import { LAB_KEY_TABLE as KEY_SLOTS } from '../dct/dct-table';
 import type { DctStore } from '../dct/dct-store';
 import type { DfuseStateMachine } from '../dfu/dfuse-state-machine';
 import type { FaultInjector } from '../faults/fault-injector';

@@ -12,6 +12,8 @@ export interface FaceDeps extends DeviceParts {
   gate: TransferGate;
   /** The bootloader resets: leave (null), DfuSe 0xFA (safe), DETACH (back into DFU). */
   reboot(request: BootRequest): void;
+  /** Fault injection: the bytes the flash stores for a DFU data block. */
+  programmedBytes?(alt: number, data: Uint8Array): Uint8Array;
 }
 
 /** A fresh USB face for one enumeration: the DFU bootloader, or Device OS with its control channel. */
@@ -27,6 +29,7 @@ export function createUsbFace(mode: 'dfu' | 'normal', d: FaceDeps): { usb: Virtu
     onLeave: () => d.reboot(null),
     onSafeMode: () => d.reboot('safe'),
     onDetach: () => d.reboot('dfu'),
+    programmedBytes: d.programmedBytes,
   });
   const protectionMode = knowsDeviceProtection(d.platform, d.image) ? (d.image.deviceProtection ? 'p' : 'o') : null;
   const face = dfuFace(d.platform, d.deviceId, dfu.memories.map((m) => m.layoutString), protectionMode);

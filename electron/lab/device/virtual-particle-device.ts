@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { DCT_SIZE } from '../../../shared/domain/dct-layout';
+import { LAB_DCT_SIZE as DCT_SIZE } from '../dct/dct-table';
 import type { LedState } from '../../../shared/domain/led';
 import { type BootRequest, type VirtualMode, decideBoot } from '../boot/boot-decision';
 import type { CloudOutcome } from '../boot/cloud-session';
@@ -270,6 +270,7 @@ export class VirtualParticleDevice implements ControlTarget {
       control: this,
       gate: this.gate(),
       reboot: (request) => void this.reboot(request),
+      programmedBytes: (alt, data) => this.faults.programmedBytes(alt, data),
     });
     this.usb = face.usb;
     this.dfu = face.dfu;

@@ -2,7 +2,7 @@ import type { DfuStatusName } from './dfu-constants';
 import { type MemoryLayout, parseMemoryLayout, protectLayoutString, sectorAt, segmentAt, layoutEnd } from '../flash/memory-layout';
 import type { NorFlash } from '../flash/nor-flash';
 import type { DctStore } from '../dct/dct-store';
-import { DCT_WINDOW_SIZE } from '../../../shared/domain/dct-layout';
+import { LAB_DCT_WINDOW as DCT_WINDOW_SIZE } from '../dct/dct-table';
 import { SeededRandom } from '../util/prng';
 
 export type DfuResult = { ok: true } | { ok: false; status: DfuStatusName };

@@ -17,6 +17,8 @@ export interface DfuseMachineOptions {
   onSafeMode(): void;
   /** DFU_DETACH: USB disconnect/connect (bitWillDetach). */
   onDetach(): void;
+  /** What the flash really stores for a data block (fault injection: wrong bytes reported as success). */
+  programmedBytes?(alt: number, data: Uint8Array): Uint8Array;
 }
 
 interface PendingBlock {
@@ -175,7 +177,10 @@ export class DfuseStateMachine {
 
   private execute({ block, data }: PendingBlock): DfuResult {
     if (block === 1) return { ok: true };
-    if (block >= 2) return this.memory.write((block - 2) * DFU_TRANSFER_SIZE + this.addressPointer, data);
+    if (block >= 2) {
+      const stored = this.opts.programmedBytes ? this.opts.programmedBytes(this.alt, data) : data;
+      return this.memory.write((block - 2) * DFU_TRANSFER_SIZE + this.addressPointer, stored);
+    }
     const address = data.length === 5 ? new DataView(data.buffer, data.byteOffset + 1, 4).getUint32(0, true) : null;
     if (data[0] === DFUSE_COMMAND.SET_ADDRESS && address !== null) {
       if (!this.memory.inRange(address)) return { ok: false, status: 'errADDRESS' };

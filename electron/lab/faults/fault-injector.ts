@@ -23,6 +23,7 @@ export class FaultInjector {
   private readonly scheduled: { at: number; fault: TransferFault }[] = [];
   private readonly vanishAt = new Set<number>();
   private latencyMs = 0;
+  private wrongBytes: { alt: number | undefined; remaining: number } | null = null;
   private jitterMs = 0;
 
   constructor(plan: FaultPlan | undefined, seed: number) {
@@ -35,6 +36,10 @@ export class FaultInjector {
     if (fault.kind === 'slow') {
       this.latencyMs = fault.latencyMs;
       this.jitterMs = fault.jitterMs ?? 0;
+      return;
+    }
+    if (fault.kind === 'wrong-bytes') {
+      this.wrongBytes = { alt: fault.alt, remaining: fault.writes ?? Number.POSITIVE_INFINITY };
       return;
     }
     if (fault.kind === 'vanish-on-reenumerate') {
@@ -60,6 +65,25 @@ export class FaultInjector {
     if (fault.kind === 'dfu-status') return { kind: 'dfu-status', status: fault.status };
     if (fault.kind === 'brownout') return { kind: 'brownout', slot: fault.slot, random: this.random.fork(`brownout-${this.transferCount}`) };
     return { kind: fault.kind };
+  }
+
+  /**
+   * The bytes the flash really stores for a data block the host sent to `alt`: unchanged, or (while a
+   * wrong-bytes fault is armed) with one seeded 1-bit cleared, which NOR flash can always program.
+   */
+  programmedBytes(alt: number, data: Uint8Array): Uint8Array {
+    const fault = this.wrongBytes;
+    if (!fault || (fault.alt !== undefined && fault.alt !== alt)) return data;
+    const ones = data.reduce<number[]>((acc, byte, i) => (byte !== 0 ? [...acc, i] : acc), []);
+    if (ones.length === 0) return data;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.wrongBytes = null;
+    const at = ones[this.random.int(0, ones.length - 1)];
+    const bits = [0, 1, 2, 3, 4, 5, 6, 7].filter((bit) => data[at] & (1 << bit));
+    const out = data.slice();
+    out[at] &= ~(1 << bits[this.random.int(0, bits.length - 1)]);
+    this.fired.push({ kind: 'wrong-bytes', transfer: this.transferCount, detail: `alt ${alt} byte ${at}` });
+    return out;
   }
 
   latencyForTransfer(): number {

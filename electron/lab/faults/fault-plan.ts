@@ -15,6 +15,12 @@ export type FaultSpec =
   | ({ kind: 'brownout'; slot: 'privateKey' | 'serverKey' } & TransferTrigger)
   /** The device does not come back after its `nth` re-enumeration (1 = the next one). */
   | { kind: 'vanish-on-reenumerate'; nth: number }
+  /**
+   * The flash programs wrong bytes while the bootloader reports success: each of the next `writes`
+   * data blocks (all of them when omitted) on DFU alt `alt` (any alt when omitted) is stored with one
+   * seeded bit cleared. Only a read-back can tell.
+   */
+  | { kind: 'wrong-bytes'; alt?: number; writes?: number }
   /** Every transfer takes latencyMs plus up to jitterMs (seeded). */
   | { kind: 'slow'; latencyMs: number; jitterMs?: number };
 

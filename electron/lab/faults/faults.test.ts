@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceLab } from '../device-lab';
 import { FakeCloud } from '../test-support/fake-cloud';
-import { command, controlRequest, dnload, getStatus, openDfu, until } from '../test-support/raw-usb';
+import { command, controlRequest, dnload, dnloadAndWait, getStatus, openDfu, until, upload, abort } from '../test-support/raw-usb';
 import type { UsbDeviceLike } from '../../services/usb/webusb';
 import type { FaultPlan } from './fault-plan';
 
@@ -117,5 +117,30 @@ describe('seeded fault injection', () => {
     await device.usb!.controlTransferIn(descriptor, 18);
     expect(waits).toHaveLength(2);
     expect(waits.every((ms) => ms >= 40 && ms <= 50)).toBe(true);
+  });
+
+  it('wrong bytes: the device stores a block with one bit cleared and reports OK; only N writes, only the named alt', async () => {
+    const device = await attach('photon-healthy', { faults: [] });
+    await device.pressButtons('dfu');
+    const usb = device.usb!;
+    await openDfu(usb, 0);
+    device.faults.add({ kind: 'wrong-bytes', alt: 0, writes: 1 });
+    const block = new Uint8Array(1024).fill(0xa5);
+    for (const address of [0x080c0000, 0x080e0000]) {
+      expect((await dnloadAndWait(usb, 0, command(0x41, address))).state).toBe(5);
+      expect((await dnloadAndWait(usb, 0, command(0x21, address))).state).toBe(5);
+      expect(await dnloadAndWait(usb, 2, block)).toMatchObject({ status: 0, state: 5 });
+    }
+    const first = device.readFlash(0x080c0000, 1024);
+    const differing = [...first].filter((b, i) => b !== block[i]);
+    expect(differing).toHaveLength(1);
+    expect(differing[0] & 0xa5).toBe(differing[0]);
+    expect(device.readFlash(0x080e0000, 1024)).toEqual(block);
+    expect(device.faults.fired).toEqual([expect.objectContaining({ kind: 'wrong-bytes' })]);
+    // The read-back through DFU shows the stored bytes, not the sent ones.
+    expect((await dnloadAndWait(usb, 0, command(0x21, 0x080c0000))).state).toBe(5);
+    expect(await abort(usb)).toBe('ok');
+    const back = await upload(usb, 2, 1024);
+    expect(back).toEqual(first);
   });
 });

@@ -24,6 +24,7 @@ export interface BackupInput {
 export type BackupRestorer = (backup: BackupSummary, ctx: OperationContext) => Promise<unknown>;
 
 const MANIFEST = 'manifest.json';
+const TEMP_PREFIX = '.tmp-';
 const FILE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const ManifestSchema = z.object({
@@ -70,7 +71,7 @@ export class BackupStore {
     const createdAt = this.now();
     const backupId = `${input.deviceId}-${stampOf(createdAt)}-${input.kind}-${randomBytes(2).toString('hex')}`;
     const deviceDir = join(this.dir, input.deviceId);
-    const temp = join(deviceDir, `.tmp-${backupId}`);
+    const temp = join(deviceDir, `${TEMP_PREFIX}${backupId}`);
     const manifest: Manifest = {
       format: 1,
       backupId,
@@ -94,6 +95,24 @@ export class BackupStore {
       throw new RescueError('BACKUP_FAILED', `Could not write the backup to ${deviceDir}: ${(error as Error).message}`, 'Check free disk space and that the app data folder is writable, then try again.');
     }
     return this.summaryOf(manifest);
+  }
+
+  /**
+   * Start-up clean-up after a crash: removes the hidden `.tmp-*` folders of saves that never reached
+   * their rename (the only state a killed save can leave). Finished backups are never touched.
+   * Returns the removed paths.
+   */
+  async removeLeftovers(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const device of await this.entries(this.dir)) {
+      const deviceDir = join(this.dir, device);
+      for (const name of await readdir(deviceDir).catch(() => [] as string[])) {
+        if (!name.startsWith(TEMP_PREFIX)) continue;
+        await rm(join(deviceDir, name), { recursive: true, force: true });
+        removed.push(join(deviceDir, name));
+      }
+    }
+    return removed;
   }
 
   /** Every backup, newest first; unreadable folders are skipped (verify reports them). */

@@ -8,6 +8,7 @@ import { DfuseCommand, DfuState, dfuStateName, dfuStatusHint, dfuStatusName, typ
 import { DEFAULT_TRANSFER_SIZE, parseConfigDescriptor, readConfigDescriptor, readStringDescriptor, type DfuFunctional } from './descriptors';
 import { looksProtected, parseMemoryLayout, sectorsTouched, segmentAt, type MemoryLayout } from './memory-layout';
 import { assertReadable, assertWritable } from './region-guards';
+import { firstDifference } from './verify-bytes';
 
 export type DfuPhase = 'erase' | 'download' | 'upload' | 'verify' | 'leave';
 export interface DfuProgress {
@@ -43,8 +44,19 @@ const DEVICE_PROTECTION_STRING = 0xfa;
 /** Upper bounds on status polling so a device stuck in dfuDNBUSY cannot hang an operation. */
 const MAX_POLLS = 2_000;
 const MAX_POLL_WAIT_MS = 60_000;
+/**
+ * Longest single wait between two GETSTATUS requests. bwPollTimeout is 24 bits (up to 4.6 hours): a
+ * device that reports nonsense must not park the host; the overall limit above still applies.
+ */
+export const MAX_POLL_SLEEP_MS = 5_000;
+/** DFU 1.1 bmAttributes bit 2: the device returns to dfuIDLE after manifestation instead of resetting. */
+const MANIFESTATION_TOLERANT = 0x04;
 
 const IDLE_OR_DNLOAD = [DfuState.dfuIDLE, DfuState.dfuDNLOAD_IDLE];
+/** After a DNLOAD the device must end in dfuDNLOAD-IDLE: dfuIDLE means it dropped the block. */
+const AFTER_DNLOAD = [DfuState.dfuDNLOAD_IDLE];
+/** States in which the device is still working on the last request: keep polling. */
+const BUSY: readonly number[] = [DfuState.dfuDNLOAD_SYNC, DfuState.dfuDNBUSY, DfuState.dfuMANIFEST_SYNC, DfuState.dfuMANIFEST];
 
 interface StepContext {
   phase: DfuPhase;
@@ -67,6 +79,8 @@ export class DfuSession {
   private functional: DfuFunctional | null = null;
   private protectedFlag = false;
   private state: 'open' | 'left' | 'closed' = 'open';
+  /** Where the last download started: the image start a DfuSe leave points the device at. */
+  private lastDownload: { alt: number; address: number } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -150,23 +164,15 @@ export class DfuSession {
       if (options.erase && alt !== DCT_ALT) await this.erase(layout, ctx, options);
       ctx.phase = 'download';
       ctx.bytesDone = 0;
-      for (let offset = 0; offset < data.length; offset += this.transferSize) {
-        const chunk = data.slice(offset, offset + this.transferSize);
-        await this.attempt(ctx, options.signal, async () => {
-          await this.command(DfuseCommand.SET_ADDRESS, address + offset, options.signal);
-          await this.protocol.dnload(2, chunk, options.signal);
-          await this.pollUntil(IDLE_OR_DNLOAD, options.signal);
-        });
-        ctx.bytesDone = offset + chunk.length;
-        options.onProgress?.({ phase: 'download', bytesDone: ctx.bytesDone, bytesTotal: data.length });
-      }
+      this.lastDownload = { alt, address };
+      await this.download(layout, data, ctx, options);
     });
     this.log('info', `wrote ${data.length} bytes at ${hex(address)} (alt ${alt}${options.erase && alt !== DCT_ALT ? ', erased first' : ''})`, Date.now() - started);
   }
 
   async verify(alt: number, address: number, data: Uint8Array, onProgress?: DfuProgressCallback, signal?: AbortSignal): Promise<void> {
     const actual = await this.exclusive(() => this.readAs('verify', alt, address, data.length, onProgress, signal));
-    const at = actual.findIndex((byte, i) => byte !== data[i]);
+    const at = firstDifference(data, actual);
     if (at >= 0) {
       throw new RescueError(
         'VERIFY_MISMATCH',
@@ -189,8 +195,16 @@ export class DfuSession {
     try {
       await this.guard(ctx, signal, async () => {
         await this.goIdle(IDLE_OR_DNLOAD, signal);
+        await this.pointAtImageStart(signal);
         await this.protocol.dnload(2, new Uint8Array(0), signal);
-        await this.pollUntil([DfuState.dfuMANIFEST, DfuState.dfuDNLOAD_IDLE, DfuState.dfuMANIFEST_WAIT_RESET, DfuState.dfuIDLE], signal);
+        if (this.manifestationTolerant) {
+          // Tolerant devices finish manifestation, return to dfuIDLE and wait: the host resets them.
+          await this.pollUntil([DfuState.dfuIDLE], signal);
+          if (this.device.usb.reset) await this.device.usb.reset();
+          else this.log('warn', 'the device stays in DFU idle after manifestation and this USB backend cannot reset it');
+        } else {
+          await this.pollUntil([DfuState.dfuMANIFEST, DfuState.dfuDNLOAD_IDLE, DfuState.dfuMANIFEST_WAIT_RESET], signal);
+        }
       });
     } catch (error) {
       // Vanishing right after the manifest request is the expected way to leave.
@@ -199,6 +213,28 @@ export class DfuSession {
     this.state = 'left';
     this.log('info', 'left DFU mode');
     await this.release();
+  }
+
+  private get manifestationTolerant(): boolean {
+    return ((this.functional?.attributes ?? 0) & MANIFESTATION_TOLERANT) !== 0;
+  }
+
+  /**
+   * DfuSe leave (dfu-util `:leave`): the address pointer goes to the start of the image just written
+   * (or of the current alt's memory) before the zero-length DNLOAD, so a bootloader that jumps to it
+   * starts the firmware. Particle bootloaders ignore it; a refusal is logged, not fatal.
+   */
+  private async pointAtImageStart(signal?: AbortSignal): Promise<void> {
+    if (this.currentAlt < 0 || !this.layouts.has(this.currentAlt)) return;
+    const start = this.lastDownload?.alt === this.currentAlt ? this.lastDownload.address : this.layout(this.currentAlt).segments[0]?.start;
+    if (start === undefined) return;
+    try {
+      await this.command(DfuseCommand.SET_ADDRESS, start, signal);
+    } catch (error) {
+      if (!isTransient(error) && !RescueError.is(error, 'DFU_STATUS_ERROR')) throw error;
+      this.log('warn', `set-address ${hex(start)} before leaving was refused (${describeError(error)})`);
+      await this.goIdle(IDLE_OR_DNLOAD, signal);
+    }
   }
 
   async close(): Promise<void> {
@@ -286,29 +322,88 @@ export class DfuSession {
     }
   }
 
+  /**
+   * Data blocks (wBlockNum 2 after a Set-address each). A failed block may already be partly
+   * programmed, so it is never simply sent again onto that flash: with erase on, its sectors are
+   * erased again and the write resumes at the first byte of the first one; with erase off (a region
+   * the caller erased) a block the device may have started programming is not retried at all. DCT
+   * writes are rewrites of a whole sector by the bootloader and are retried as they are.
+   */
+  private async download(layout: MemoryLayout, data: Uint8Array, ctx: StepContext, options: DfuWriteOptions): Promise<void> {
+    const { alt, address } = ctx;
+    const inPlace = alt === DCT_ALT;
+    let failures = 0;
+    let offset = 0;
+    while (offset < data.length) {
+      const chunk = data.slice(offset, offset + this.transferSize);
+      let sent = false;
+      try {
+        await this.command(DfuseCommand.SET_ADDRESS, address + offset, options.signal);
+        sent = true;
+        await this.protocol.dnload(2, chunk, options.signal);
+        await this.pollUntil(AFTER_DNLOAD, options.signal);
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        if (RescueError.is(error, 'DFU_STALL')) await this.throwIfDeviceError(options.signal);
+        failures += 1;
+        if (failures >= this.retry.attempts || (sent && !inPlace && !options.erase)) throw error;
+        this.log('warn', `download at ${hex(address + offset)} failed (${describeError(error)}), retry ${failures} of ${this.retry.attempts - 1}`);
+        await this.sleep(this.retry.delayMs * failures, options.signal);
+        throwIfAborted(options.signal);
+        await this.goIdle(IDLE_OR_DNLOAD, options.signal).catch((e: unknown) => {
+          if (!isTransient(e)) throw e;
+        });
+        if (sent && !inPlace) offset = await this.eraseAgain(layout, address, offset, chunk.length, ctx, options.signal);
+        continue;
+      }
+      failures = 0;
+      offset += chunk.length;
+      ctx.bytesDone = offset;
+      options.onProgress?.({ phase: 'download', bytesDone: ctx.bytesDone, bytesTotal: data.length });
+    }
+  }
+
+  /** Erases the sectors under a failed block again; returns the offset to resume writing from. */
+  private async eraseAgain(layout: MemoryLayout, address: number, offset: number, length: number, ctx: StepContext, signal?: AbortSignal): Promise<number> {
+    const sectors = sectorsTouched(layout, address + offset, length);
+    for (const sector of sectors) await this.attempt(ctx, signal, () => this.command(DfuseCommand.ERASE, sector, signal));
+    this.log('warn', `erased ${sectors.map(hex).join(', ')} again before rewriting the block`);
+    return Math.max(0, (sectors[0] ?? address + offset) - address);
+  }
+
   /** DfuSe special command (DNLOAD block 0), then poll until the device has carried it out. */
   private async command(command: number, address: number, signal?: AbortSignal): Promise<void> {
     const payload = new Uint8Array(5);
     payload[0] = command;
     new DataView(payload.buffer).setUint32(1, address >>> 0, true);
     await this.protocol.dnload(0, payload, signal);
-    await this.pollUntil(IDLE_OR_DNLOAD, signal);
+    await this.pollUntil(AFTER_DNLOAD, signal);
   }
 
   private async pollUntil(wanted: readonly number[], signal?: AbortSignal): Promise<DfuStatus> {
     let status = await this.protocol.getStatus(signal);
     let waited = 0;
+    const started = Date.now();
     for (let polls = 0; !wanted.includes(status.state) && status.state !== DfuState.dfuERROR && status.status === 0; polls++) {
-      if (polls >= MAX_POLLS || waited > MAX_POLL_WAIT_MS) {
+      if (!BUSY.includes(status.state)) {
+        throw new RescueError(
+          'DFU_PROTOCOL',
+          `The device went to ${dfuStateName(status.state)} instead of ${wanted.map(dfuStateName).join(' or ')}: it dropped the request.`,
+          'The app retries this by itself; if it keeps failing, unplug and replug the device and try again.',
+        );
+      }
+      // Declared waits (tests use a fake sleep) and real elapsed time both count towards the limit.
+      if (polls >= MAX_POLLS || Math.max(waited, Date.now() - started) > MAX_POLL_WAIT_MS) {
         throw new RescueError(
           'TIMEOUT',
           `The device stayed in ${dfuStateName(status.state)} for too long.`,
           'Unplug and replug the device (it restarts in DFU mode if its firmware is incomplete), then repeat the step.',
         );
       }
-      await this.sleep(status.pollTimeoutMs, signal);
+      const pause = Math.min(status.pollTimeoutMs, MAX_POLL_SLEEP_MS);
+      await this.sleep(pause, signal);
       throwIfAborted(signal);
-      waited += status.pollTimeoutMs;
+      waited += pause;
       status = await this.protocol.getStatus(signal);
     }
     if (status.status !== 0 || status.state === DfuState.dfuERROR) throw await this.statusError(status);

@@ -1,5 +1,6 @@
 import { DCT_OFFSETS, DCT_SIZE } from '../../../shared/domain/dct-layout';
 import { RescueError } from '../../../shared/errors';
+import { firstDifference } from '../dfu/verify-bytes';
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
 import type { Sleep } from '../usb/sleep';
@@ -100,7 +101,7 @@ export async function writeDctVerified(session: KeyDfuSession, offset: number, d
   await session.write(DCT_ALT, offset, data, { erase: false, signal: ctx.signal });
   ctx.progress({ phase: 'verify', message: `Reading the ${what} back…`, bytesTotal: data.length });
   const back = await session.read(DCT_ALT, offset, data.length, undefined, ctx.signal);
-  const at = back.findIndex((byte, i) => byte !== data[i]);
+  const at = firstDifference(data, back);
   if (at >= 0) {
     throw new RescueError('VERIFY_MISMATCH', `The ${what} read back from the device differs at byte ${at}.`, 'Run the repair again; it resumes and rewrites it.');
   }

@@ -20,6 +20,7 @@ import { has, lastStep, RepairJournalStore, type RepairJournal } from './repair-
 import { planServerKeyImage } from './server-key-plan';
 import { probeCloud, waitForCloud, type CloudWatch } from './cloud-watch';
 import { analyzeServerKeySlot } from './server-key';
+import { findBundledServerKeys } from './bundled-server-keys';
 import { findParticleCliKeyFiles, type CliKeySearchEnv } from './particle-cli-keys';
 
 export interface KeyServiceTiming {
@@ -112,7 +113,10 @@ export class KeyService {
   /** The installed Particle CLI's server key files, each judged by its SHA-256 (never trusted by path). */
   async serverKeyCandidates(search?: CliKeySearchEnv): Promise<ServerKeyCandidate[]> {
     const out: ServerKeyCandidate[] = [];
-    for (const found of await findParticleCliKeyFiles(search)) {
+    // The app's own copies (resources/server-keys) come last: they work without an installed CLI.
+    // A given search environment (tests) is searched alone.
+    const bundled = search ? [] : await findBundledServerKeys();
+    for (const found of [...(await findParticleCliKeyFiles(search)), ...bundled]) {
       const data = await readFile(found.path).catch(() => null);
       const analysis = data ? analyzeServerKeySlot(new Uint8Array(data), found.protocol, null) : null;
       out.push({ ...found, genuine: analysis?.state === 'genuine' });

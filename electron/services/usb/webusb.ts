@@ -62,4 +62,6 @@ export interface UsbDeviceLike {
   selectAlternateInterface(interfaceNumber: number, alternateSetting: number): Promise<void>;
   controlTransferIn(setup: UsbControlSetup, length: number): Promise<UsbInResult>;
   controlTransferOut(setup: UsbControlSetup, data?: BufferSource): Promise<UsbOutResult>;
+  /** USB port reset (WebUSB `reset()`); optional: not every backend offers it. */
+  reset?(): Promise<void>;
 }
