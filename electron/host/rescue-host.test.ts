@@ -182,6 +182,22 @@ describe('rescue host WebSocket: a bad client is closed alone', () => {
   });
 });
 
+describe('rescue host: its own failures', () => {
+  it('a request the host itself fails on is answered 500, with the headers, and logged', async () => {
+    const log: string[] = [];
+    const broken = await startRescueHost({ port: 0, staticDir: undefined as unknown as string, dispatch, bus: new EventBus(), log: (m) => log.push(m) });
+    try {
+      const res = await rawGet(broken.port, '/index.html');
+      expect(res.status).toBe(500);
+      expect(securityHeaderProblems(res.headers)).toEqual([]);
+      expect(log.some((m) => m.includes('/index.html failed'))).toBe(true);
+      expect((await rawGet(broken.port, '/%ff')).status).toBe(400);
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
 describe('rescue host: the message limit', () => {
   it('by default takes two full firmware sets as base64, and not a 40 MB pick', async () => {
     const { DEFAULT_MAX_MESSAGE } = await import('./rescue-host');

@@ -111,7 +111,11 @@ export async function startRescueHost(options: RescueHostOptions): Promise<Runni
     res.on('error', () => res.destroy());
     serve(req, res).catch((error: unknown) => {
       log(`rescue host: request ${String(req.url).slice(0, 200)} failed: ${String(error)}`);
-      send(res, 500, 'The rescue host could not answer this request.');
+      try {
+        send(res, 500, 'The rescue host could not answer this request.');
+      } catch {
+        res.destroy();
+      }
     });
   });
   // Requests Node cannot parse (random bytes, overlong headers): answered with the same headers, then closed.
