@@ -29,7 +29,7 @@ export const MUTATE_MODULES = [
   {
     name: 'backup-store',
     mutate: ['electron/services/backups/backup-store.ts', 'electron/services/backups/atomic-file.ts'],
-    tests: ['electron/services/backups/backup-store.test.ts'],
+    tests: ['electron/services/backups/backup-store.test.ts', 'electron/services/backups/backup-store-edges.test.ts'],
   },
   {
     name: 'firmware-flash',
