@@ -63,6 +63,34 @@ describe('DFU strictness where the lab used to be lenient (dfu-dfuse.md, DFU 1.1
   });
 });
 
+describe('Gen 3/4 DfuSe extensions', () => {
+  it('command-list upload answers its full length and returns to dfuIDLE', async () => {
+    const { m, state } = machine(12);
+    expect(Array.from((await m.in(2, 0, 2)) as Uint8Array)).toEqual([0x00, 0x21, 0x41, 0xfa, 0xfb]);
+    expect(await state()).toBe(S.dfuIDLE);
+    expect(Array.from((await m.in(2, 0, 64)) as Uint8Array)).toHaveLength(5);
+    expect(await state()).toBe(S.dfuIDLE);
+  });
+
+  it('0xFB is accepted with 5 bytes (and 1)', async () => {
+    for (const payload of [cmd(0xfb, 0), cmd(0xfb)]) {
+      const { m, status } = machine(12);
+      expect(await m.out(1, 0, payload)).toBe('ok');
+      await status();
+      expect(await status()).toMatchObject({ state: S.dfuDNLOAD_IDLE, status: 0 });
+    }
+  });
+
+  it('0xFA: the next GETSTATUS after the work reports dfuMANIFEST-SYNC, then the device resets into safe mode', async () => {
+    const { m, status, events } = machine(12);
+    expect(await m.out(1, 0, cmd(0xfa))).toBe('ok');
+    expect(await status()).toMatchObject({ state: S.dfuDNBUSY });
+    expect(await status()).toMatchObject({ state: S.dfuMANIFEST_SYNC, status: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(events).toEqual(['safe']);
+  });
+});
+
 describe('the host against a strict device, with the sleep used in production (not capped)', () => {
   let h: LabHarness | null = null;
   afterEach(async () => {
@@ -92,4 +120,3 @@ describe('the host against a strict device, with the sleep used in production (n
     await expect(writeOnStrictArgon(quickSleep)).rejects.toBeDefined();
   });
 });
-

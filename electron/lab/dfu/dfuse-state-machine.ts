@@ -47,6 +47,8 @@ export class DfuseStateMachine {
   private pending: PendingBlock | null = null;
   private work: Promise<void> | null = null;
   private stallNext = false;
+  /** DfuSe 0xFA was carried out: manifestation into safe mode follows. */
+  private safeModeRequested = false;
   /** Wall-clock time before which the host was told not to ask again (last busy reply). */
   private notBefore = 0;
   /** When the running flash work ends (Gen 3/4 answer dfuDNBUSY until then). */
@@ -190,6 +192,13 @@ export class DfuseStateMachine {
       this.work = this.runWork(pending, durationMs);
       return answer;
     }
+    if (this.state === DFU_STATE.dfuMANIFEST_SYNC && this.safeModeRequested) {
+      this.safeModeRequested = false;
+      const answer = reply(DFU_STATE.dfuMANIFEST_SYNC);
+      this.state = DFU_STATE.dfuMANIFEST_WAIT_RESET;
+      void this.opts.sleep(this.opts.timing.manifestResetMs).then(() => this.opts.onSafeMode());
+      return answer;
+    }
     if (this.state === DFU_STATE.dfuMANIFEST_SYNC) {
       this.state = DFU_STATE.dfuMANIFEST;
       const answer = reply(this.opts.platform.leaveReportedState);
@@ -208,7 +217,7 @@ export class DfuseStateMachine {
     // An error injected while the flash was busy wins over the work's own outcome.
     if (this.state === DFU_STATE.dfuERROR) return;
     if (result.ok) {
-      this.state = DFU_STATE.dfuDNLOAD_IDLE;
+      this.state = this.safeModeRequested ? DFU_STATE.dfuMANIFEST_SYNC : DFU_STATE.dfuDNLOAD_IDLE;
       this.status = 'OK';
     } else this.injectError(result.status);
   }
@@ -227,11 +236,12 @@ export class DfuseStateMachine {
     }
     if (data[0] === DFUSE_COMMAND.ERASE && address !== null) return this.memory.erase(address);
     if (this.opts.platform.supportsProtection && data.length === 1 && data[0] === DFUSE_COMMAND.ENTER_SAFE_MODE) {
-      this.state = DFU_STATE.dfuMANIFEST_WAIT_RESET;
-      void this.opts.sleep(this.opts.timing.manifestResetMs).then(() => this.opts.onSafeMode());
+      // The bootloader goes into manifestation: the next GETSTATUS reports dfuMANIFEST-SYNC, then it resets.
+      this.safeModeRequested = true;
       return { ok: true };
     }
-    if (this.opts.platform.supportsProtection && data.length === 1 && data[0] === DFUSE_COMMAND.CLEAR_SECURITY_OVERRIDE) return { ok: true };
+    // 0xFB: the Gen 3/4 bootloader takes it with or without a 4-byte argument (1 or 5 bytes).
+    if (this.opts.platform.supportsProtection && (data.length === 1 || data.length === 5) && data[0] === DFUSE_COMMAND.CLEAR_SECURITY_OVERRIDE) return { ok: true };
     return { ok: false, status: 'errTARGET' };
   }
 
@@ -263,6 +273,11 @@ export class DfuseStateMachine {
       const commands = this.opts.platform.supportsProtection
         ? [DFUSE_COMMAND.GET_COMMANDS, DFUSE_COMMAND.SET_ADDRESS, DFUSE_COMMAND.ERASE, DFUSE_COMMAND.ENTER_SAFE_MODE, DFUSE_COMMAND.CLEAR_SECURITY_OVERRIDE]
         : [DFUSE_COMMAND.GET_COMMANDS, DFUSE_COMMAND.SET_ADDRESS, DFUSE_COMMAND.ERASE];
+      if (this.opts.platform.generation !== 2) {
+        // Gen 3/4: the whole list every time (the host's wLength cuts it on the bus), back to dfuIDLE.
+        this.state = DFU_STATE.dfuIDLE;
+        return Uint8Array.from(commands);
+      }
       this.state = length > commands.length ? DFU_STATE.dfuIDLE : DFU_STATE.dfuUPLOAD_IDLE;
       return Uint8Array.from(commands.slice(0, length));
     }
