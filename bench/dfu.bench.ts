@@ -97,11 +97,14 @@ async function realistic(print: (line: string) => void, scenario: string, addres
   const sectors = data.length / sectorSize;
   const eraseMs = sectors * REALISTIC.eraseMs(sectorSize);
   const programMs = (data.length / BLOCK) * REALISTIC.programMs(BLOCK);
-  // Full-speed USB time of the data blocks alone (the lab charges it per control transfer).
-  const usbMs = (data.length / BLOCK) * REALISTIC.usbTransferMs(BLOCK);
+  const blocks = data.length / BLOCK;
+  const transfersBefore = session.transferCount;
   const started = performance.now();
   await session.write(0, address, data, { erase: true });
   const total = performance.now() - started;
+  // Full-speed USB time of every control transfer the write needed (the lab charges it per transfer).
+  const transfers = session.transferCount - transfersBefore;
+  const usbMs = blocks * REALISTIC.usbTransferMs(BLOCK) + (transfers - blocks) * REALISTIC.usbTransferMs(6);
   await session.close();
   await lab.close();
   const minimum = eraseMs + programMs + usbMs;
