@@ -14,6 +14,8 @@ export interface FaceDeps extends DeviceParts {
   reboot(request: BootRequest): void;
   /** Fault injection: the bytes the flash stores for a DFU data block. */
   programmedBytes?(alt: number, data: Uint8Array): Uint8Array;
+  /** Strict DFU poll timing (fault 'strict-poll'). */
+  strictPoll?(): boolean;
 }
 
 /** A fresh USB face for one enumeration: the DFU bootloader, or Device OS with its control channel. */
@@ -30,6 +32,7 @@ export function createUsbFace(mode: 'dfu' | 'normal', d: FaceDeps): { usb: Virtu
     onSafeMode: () => d.reboot('safe'),
     onDetach: () => d.reboot('dfu'),
     programmedBytes: d.programmedBytes,
+    strictPoll: d.strictPoll,
   });
   const protectionMode = knowsDeviceProtection(d.platform, d.image) ? (d.image.deviceProtection ? 'p' : 'o') : null;
   const face = dfuFace(d.platform, d.deviceId, dfu.memories.map((m) => m.layoutString), protectionMode);

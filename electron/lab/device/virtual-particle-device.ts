@@ -271,6 +271,7 @@ export class VirtualParticleDevice implements ControlTarget {
       gate: this.gate(),
       reboot: (request) => void this.reboot(request),
       programmedBytes: (alt, data) => this.faults.programmedBytes(alt, data),
+      strictPoll: () => this.faults.strictPoll,
     });
     this.usb = face.usb;
     this.dfu = face.dfu;

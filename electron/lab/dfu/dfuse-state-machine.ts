@@ -19,7 +19,11 @@ export interface DfuseMachineOptions {
   onDetach(): void;
   /** What the flash really stores for a data block (fault injection: wrong bytes reported as success). */
   programmedBytes?(alt: number, data: Uint8Array): Uint8Array;
+  /** Strict timing: stall any request sent before the last busy reply's bwPollTimeout has passed. */
+  strictPoll?(): boolean;
 }
+
+const clock = (): number => performance.now();
 
 interface PendingBlock {
   block: number;
@@ -43,6 +47,12 @@ export class DfuseStateMachine {
   private pending: PendingBlock | null = null;
   private work: Promise<void> | null = null;
   private stallNext = false;
+  /** DfuSe 0xFA was carried out: manifestation into safe mode follows. */
+  private safeModeRequested = false;
+  /** Wall-clock time before which the host was told not to ask again (last busy reply). */
+  private notBefore = 0;
+  /** When the running flash work ends (Gen 3/4 answer dfuDNBUSY until then). */
+  private workEnds = 0;
 
   constructor(private readonly opts: DfuseMachineOptions) {}
 
@@ -61,6 +71,8 @@ export class DfuseStateMachine {
   }
 
   async out(request: number, value: number, data: Uint8Array): Promise<DfuOutResult> {
+    await this.usbTime(data.length);
+    if (this.tooEarly()) return this.stall();
     if (await this.busyOrStall()) return 'stall';
     switch (request) {
       case DFU_REQUEST.DNLOAD:
@@ -79,6 +91,9 @@ export class DfuseStateMachine {
   }
 
   async in(request: number, value: number, length: number): Promise<DfuInResult> {
+    await this.usbTime(request === DFU_REQUEST.UPLOAD ? length : 6);
+    if (this.tooEarly()) return this.stall();
+    if (this.work && request === DFU_REQUEST.GETSTATUS && this.opts.platform.generation !== 2) return this.busyReply();
     if (await this.busyOrStall()) return 'stall';
     switch (request) {
       case DFU_REQUEST.GETSTATUS:
@@ -90,6 +105,24 @@ export class DfuseStateMachine {
       default:
         return this.stall();
     }
+  }
+
+  /** Full-speed USB time of the transfer itself (realistic timing), so read timings are plausible. */
+  private async usbTime(bytes: number): Promise<void> {
+    const ms = this.opts.timing.usbTransferMs(bytes);
+    if (ms > 0) await this.opts.sleep(ms);
+  }
+
+  /** Strict option: a request before the reported poll timeout has passed is stalled. */
+  private tooEarly(): boolean {
+    return this.opts.strictPoll?.() === true && clock() < this.notBefore;
+  }
+
+  /** Gen 3/4 answer GETSTATUS while the flash works: dfuDNBUSY again, with the time still needed. */
+  private busyReply(): Uint8Array {
+    const remaining = Math.max(this.opts.timing.busyPollMs(0), Math.ceil(this.workEnds - clock()));
+    this.notBefore = clock() + remaining;
+    return Uint8Array.of(DFU_STATUS[this.status], remaining & 0xff, (remaining >> 8) & 0xff, (remaining >> 16) & 0xff, DFU_STATE.dfuDNBUSY, 0);
   }
 
   /** Requests wait while the flash is busy (the USB interrupt is occupied on a real device). */
@@ -118,8 +151,13 @@ export class DfuseStateMachine {
     return 'stall';
   }
 
+  /** Gen 2 refuses a DNLOAD/UPLOAD in the wrong state by stalling EP0 only: the state stays. */
+  private wrongState(): 'stall' {
+    return this.opts.platform.generation === 2 ? 'stall' : this.stall();
+  }
+
   private dnload(block: number, data: Uint8Array): DfuOutResult {
-    if (!this.isOneOf(DFU_STATE.dfuIDLE, DFU_STATE.dfuDNLOAD_IDLE)) return this.stall();
+    if (!this.isOneOf(DFU_STATE.dfuIDLE, DFU_STATE.dfuDNLOAD_IDLE)) return this.wrongState();
     if (data.length === 0) {
       this.state = DFU_STATE.dfuMANIFEST_SYNC;
       return 'ok';
@@ -149,7 +187,16 @@ export class DfuseStateMachine {
       this.pollTimeoutMs = pollMs;
       this.state = DFU_STATE.dfuDNBUSY;
       const answer = reply(DFU_STATE.dfuDNBUSY);
+      this.notBefore = clock() + pollMs;
+      this.workEnds = clock() + durationMs;
       this.work = this.runWork(pending, durationMs);
+      return answer;
+    }
+    if (this.state === DFU_STATE.dfuMANIFEST_SYNC && this.safeModeRequested) {
+      this.safeModeRequested = false;
+      const answer = reply(DFU_STATE.dfuMANIFEST_SYNC);
+      this.state = DFU_STATE.dfuMANIFEST_WAIT_RESET;
+      void this.opts.sleep(this.opts.timing.manifestResetMs).then(() => this.opts.onSafeMode());
       return answer;
     }
     if (this.state === DFU_STATE.dfuMANIFEST_SYNC) {
@@ -170,7 +217,7 @@ export class DfuseStateMachine {
     // An error injected while the flash was busy wins over the work's own outcome.
     if (this.state === DFU_STATE.dfuERROR) return;
     if (result.ok) {
-      this.state = DFU_STATE.dfuDNLOAD_IDLE;
+      this.state = this.safeModeRequested ? DFU_STATE.dfuMANIFEST_SYNC : DFU_STATE.dfuDNLOAD_IDLE;
       this.status = 'OK';
     } else this.injectError(result.status);
   }
@@ -189,11 +236,12 @@ export class DfuseStateMachine {
     }
     if (data[0] === DFUSE_COMMAND.ERASE && address !== null) return this.memory.erase(address);
     if (this.opts.platform.supportsProtection && data.length === 1 && data[0] === DFUSE_COMMAND.ENTER_SAFE_MODE) {
-      this.state = DFU_STATE.dfuMANIFEST_WAIT_RESET;
-      void this.opts.sleep(this.opts.timing.manifestResetMs).then(() => this.opts.onSafeMode());
+      // The bootloader goes into manifestation: the next GETSTATUS reports dfuMANIFEST-SYNC, then it resets.
+      this.safeModeRequested = true;
       return { ok: true };
     }
-    if (this.opts.platform.supportsProtection && data.length === 1 && data[0] === DFUSE_COMMAND.CLEAR_SECURITY_OVERRIDE) return { ok: true };
+    // 0xFB: the Gen 3/4 bootloader takes it with or without a 4-byte argument (1 or 5 bytes).
+    if (this.opts.platform.supportsProtection && (data.length === 1 || data.length === 5) && data[0] === DFUSE_COMMAND.CLEAR_SECURITY_OVERRIDE) return { ok: true };
     return { ok: false, status: 'errTARGET' };
   }
 
@@ -209,7 +257,7 @@ export class DfuseStateMachine {
       : block >= 2
         ? timing.programMs(data.length)
         : 0;
-    if (timing.name === 'fast') return { durationMs, pollMs: 0 };
+    if (timing.name === 'fast') return { durationMs, pollMs: timing.busyPollMs(durationMs) };
     if (platform.generation === 2) {
       // Internal flash reports 0 ms; the DCT alt applies its two constants swapped (write 1 ms, erase 500 ms).
       if (this.memory.kind !== 'dct') return { durationMs, pollMs: 0 };
@@ -219,12 +267,17 @@ export class DfuseStateMachine {
   }
 
   private upload(block: number, length: number): DfuInResult {
-    if (!this.isOneOf(DFU_STATE.dfuIDLE, DFU_STATE.dfuUPLOAD_IDLE)) return this.stall();
+    if (!this.isOneOf(DFU_STATE.dfuIDLE, DFU_STATE.dfuUPLOAD_IDLE)) return this.wrongState();
     if (length > DFU_TRANSFER_SIZE) return this.stall();
     if (block === 0) {
       const commands = this.opts.platform.supportsProtection
         ? [DFUSE_COMMAND.GET_COMMANDS, DFUSE_COMMAND.SET_ADDRESS, DFUSE_COMMAND.ERASE, DFUSE_COMMAND.ENTER_SAFE_MODE, DFUSE_COMMAND.CLEAR_SECURITY_OVERRIDE]
         : [DFUSE_COMMAND.GET_COMMANDS, DFUSE_COMMAND.SET_ADDRESS, DFUSE_COMMAND.ERASE];
+      if (this.opts.platform.generation !== 2) {
+        // Gen 3/4: the whole list every time (the host's wLength cuts it on the bus), back to dfuIDLE.
+        this.state = DFU_STATE.dfuIDLE;
+        return Uint8Array.from(commands);
+      }
       this.state = length > commands.length ? DFU_STATE.dfuIDLE : DFU_STATE.dfuUPLOAD_IDLE;
       return Uint8Array.from(commands.slice(0, length));
     }
@@ -254,6 +307,8 @@ export class DfuseStateMachine {
   }
 
   private abort(): DfuOutResult {
+    // Gen 2 (usbd_dfu_core.c DFU_Req_ABORT) has no else branch: ABORT in dfuERROR is accepted and ignored.
+    if (this.state === DFU_STATE.dfuERROR && this.opts.platform.generation === 2) return 'ok';
     if (!this.isOneOf(DFU_STATE.dfuIDLE, DFU_STATE.dfuDNLOAD_SYNC, DFU_STATE.dfuDNLOAD_IDLE, DFU_STATE.dfuMANIFEST_SYNC, DFU_STATE.dfuUPLOAD_IDLE)) {
       return this.stall();
     }

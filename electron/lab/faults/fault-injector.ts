@@ -23,6 +23,8 @@ export class FaultInjector {
   private readonly scheduled: { at: number; fault: TransferFault }[] = [];
   private readonly vanishAt = new Set<number>();
   private latencyMs = 0;
+  /** Strict DFU poll timing is on (fault 'strict-poll'). */
+  strictPoll = false;
   private wrongBytes: { alt: number | undefined; remaining: number } | null = null;
   private jitterMs = 0;
 
@@ -36,6 +38,10 @@ export class FaultInjector {
     if (fault.kind === 'slow') {
       this.latencyMs = fault.latencyMs;
       this.jitterMs = fault.jitterMs ?? 0;
+      return;
+    }
+    if (fault.kind === 'strict-poll') {
+      this.strictPoll = true;
       return;
     }
     if (fault.kind === 'wrong-bytes') {

@@ -21,6 +21,11 @@ export type FaultSpec =
    * seeded bit cleared. Only a read-back can tell.
    */
   | { kind: 'wrong-bytes'; alt?: number; writes?: number }
+  /**
+   * Strict DFU timing: any DFU request that arrives before the bwPollTimeout of the last busy reply
+   * has passed (wall clock) is stalled, leaving dfuERROR / errSTALLEDPKT as DFU 1.1 says.
+   */
+  | { kind: 'strict-poll' }
   /** Every transfer takes latencyMs plus up to jitterMs (seeded). */
   | { kind: 'slow'; latencyMs: number; jitterMs?: number };
 

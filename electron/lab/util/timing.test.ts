@@ -34,6 +34,18 @@ describe('timing profiles', () => {
     await openDfu(usb, 0);
     waits.length = 0;
     await dnloadAndWait(usb, 0, command(0x41, 0x080a0000));
-    expect(waits).toEqual([REALISTIC.eraseMs(128 * 1024)]);
+    // Full-speed USB time of each transfer (DNLOAD 5 bytes, then GETSTATUS replies of 6) plus the erase.
+    expect(waits.filter((ms) => ms >= 100)).toEqual([REALISTIC.eraseMs(128 * 1024)]);
+    expect(waits.filter((ms) => ms < 100)).toEqual(new Array(waits.length - 1).fill(REALISTIC.usbTransferMs(6)));
+    expect(REALISTIC.usbTransferMs(5)).toBeCloseTo(1.1);
+  });
+
+  it('full-speed USB transfer time: about 1 ms per control transfer plus 0.1 ms per 64-byte packet', () => {
+    expect(REALISTIC.usbTransferMs(0)).toBe(1);
+    expect(REALISTIC.usbTransferMs(64)).toBeCloseTo(1.1);
+    expect(REALISTIC.usbTransferMs(4096)).toBeCloseTo(7.4);
+    expect(FAST.usbTransferMs(4096)).toBe(0);
+    expect(FAST.busyPollMs(0)).toBe(1);
+    expect(REALISTIC.busyPollMs(85)).toBe(85);
   });
 });

@@ -26,6 +26,18 @@ export interface TimingProfile {
   buttonHoldMs(hold: 'safe' | 'dfu' | 'listening'): number;
   /** Per-request time a host would give up after (libusb 5 s); a P2 OUT without data stage hangs this long. */
   readonly transferTimeoutMs: number;
+  /** Full-speed USB time of one control transfer carrying `bytes` in its data stage. */
+  usbTransferMs(bytes: number): number;
+  /** bwPollTimeout reported on a busy DFU reply whose work takes `workMs` (fast: tiny, never 0). */
+  busyPollMs(workMs: number): number;
+}
+
+/**
+ * Full-speed USB control transfer: setup + status take about one 1 ms frame, each 64-byte data packet
+ * about 0.1 ms more (≈ 640 KB/s for 4 KB blocks, under the 12 Mbit/s bus once protocol overhead counts).
+ */
+export function fullSpeedControlMs(bytes: number): number {
+  return 1 + Math.ceil(bytes / 64) * 0.1;
 }
 
 /** Device OS reconnect back-off: 1 s ×5, 2 s ×5, 4 s ×5 … 64 s ×5, then 128 s (led-status.md §4.2 #24). */
@@ -47,6 +59,8 @@ export const REALISTIC: TimingProfile = {
   networkJoinMs: 2000,
   buttonHoldMs: (hold) => (hold === 'safe' ? 1500 : 3500),
   transferTimeoutMs: 5000,
+  usbTransferMs: fullSpeedControlMs,
+  busyPollMs: (workMs) => workMs,
 };
 
 export const FAST: TimingProfile = {
@@ -61,6 +75,9 @@ export const FAST: TimingProfile = {
   networkJoinMs: 0,
   buttonHoldMs: () => 0,
   transferTimeoutMs: 0,
+  usbTransferMs: () => 0,
+  // Tiny but not zero, so a host that ignores bwPollTimeout is caught by the strict option.
+  busyPollMs: () => 1,
 };
 
 export function timingProfile(name: TimingName): TimingProfile {
