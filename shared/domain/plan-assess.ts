@@ -46,6 +46,8 @@ export function platformTraits(platformId: number | null): { network: Assessment
 function keyVerdict(facts: PlanFacts): KeyVerdict {
   const health = facts.keyHealth;
   if (!health || !health.dctReadable) return 'unknown';
+  // Intact slots whose acceptance by the cloud could not be proven are not healthy (issue 17).
+  if (health.verdict === 'unknown') return 'unknown';
   return health.healthy ? 'healthy' : 'broken';
 }
 

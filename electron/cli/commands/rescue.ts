@@ -87,7 +87,7 @@ export const rescueCommand: CliCommand = {
       }
       env.print('');
       env.print(`Running: ${steps.join(' → ')}`);
-      const { reportId } = await services.operations.run('rescue', deviceId, (ctx) => services.diagnosis.rescue(deviceId, steps, ctx, { productId, firmware }));
+      const { reportId } = await services.operations.run('rescue', deviceId, (ctx) => services.diagnosis.rescue(deviceId, steps, ctx, { productId, firmware, ...(ledPatternId ? { ledPatternId } : {}) }));
       const report = await services.reports.get(reportId);
       if (env.json) env.printJson({ diagnosis, report });
       env.print('');

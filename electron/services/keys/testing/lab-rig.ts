@@ -44,7 +44,7 @@ export async function startLabRig(opts: { timing?: TimingName; seed?: number; ke
   await cloudService.useProfile(VIRTUAL_CLOUD_PROFILE_ID);
   await cloudService.setToken(cloud.createToken('demo@particle.rescue'));
   const backups = new BackupStore(join(dataDir, 'backups'));
-  const keyTiming = { probeMs: 1_500, verifyMs: 15_000, pollMs: 25, ...opts.keyTiming };
+  const keyTiming = { probeMs: 1_500, verifyMs: 15_000, watchMs: 3_000, pollMs: 25, ...opts.keyTiming };
   const makeKeys = (): KeyService => new KeyService({ dataDir, backups, devices, dfu, cloud: cloudService, timing: keyTiming });
   const keys = makeKeys();
   const operations = new OperationRunner(null, opLog);
@@ -81,3 +81,4 @@ export async function settled(device: VirtualParticleDevice, stablePolls = 3): P
   }
   return device;
 }
+
