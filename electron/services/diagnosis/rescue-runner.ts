@@ -98,7 +98,8 @@ async function runStep(
       );
       deps.reports.recordSlots(deviceId, 'before', result.before);
       deps.reports.recordSlots(deviceId, 'after', result.after);
-      for (const backup of result.backups ?? []) deps.reports.recordBackup(deviceId, backup);
+      const backups = result.backups ?? (result.backupId ? [{ backupId: result.backupId, location: 'the app’s backup folder' }] : []);
+      for (const backup of backups) deps.reports.recordBackup(deviceId, backup);
       deps.reports.recordKeyRepair?.(deviceId, result);
       return { status: 'succeeded', message: repairMessage(result) };
     }
