@@ -92,8 +92,8 @@ export function assess(facts: PlanFacts): Assessment {
   const systemOutdated =
     !connected && !systemBroken && DCT_VIA_SYSTEM_PART.has(facts.platformId ?? -1) && olderThan(facts.deviceOsVersion, MIN_DCT_VERSION);
   const osFirst = systemBroken || systemOutdated;
-  // Slots read and intact but unproven (e.g. found in DFU mode): the repair watches the cloud link first and writes only on a refusal.
-  const unproven = facts.keyHealth?.verdict === 'unknown' && facts.keyHealth.dctReadable;
+  // Found in DFU mode with slots read and intact but unproven: the repair watches the cloud link first and writes only on a refusal.
+  const unproven = facts.mode === 'dfu' && facts.keyHealth?.verdict === 'unknown' && facts.keyHealth.dctReadable;
   const needsKeyRepair = keys === 'broken' || (keys === 'unknown' && !connected && (ledPointsAtKeys || osFirst || unproven));
   return {
     network,
