@@ -13,7 +13,7 @@ import { findIfAttached, findSoon, openDfu, readDct, refuseProtected, releaseDfu
 import { restoreDctBackup } from './dct-restore';
 import { analyzePrivateKeySlot, bytesEqual, sha256Hex } from './key-formats';
 import { describeDeviceKey, generateDeviceKey, type DeviceKey } from './key-generation';
-import { assessKeys, PROTECTED_MESSAGE, slotOf, unreadableHealth, type AssessInput, type KeyAssessment } from './key-health';
+import { assessKeys, effectiveProtocol, PROTECTED_MESSAGE, slotOf, unreadableHealth, type AssessInput, type KeyAssessment } from './key-health';
 import { cloudIdentity, KeyStore } from './key-store';
 import type { KeyCloudPort, KeyDevicesPort, KeyDfuPort } from './ports';
 import type { AttachedDevice } from '../usb/attached-device';
@@ -198,7 +198,11 @@ export class KeyService {
    * selectively (keys, server key, claim code, transport) after a safety backup; other kinds go to
    * the restorer their service registered on the BackupStore.
    */
-  async restoreBackup(backupId: string, ctx: OperationContext): Promise<RestoreResult | { kind: 'firmware'; result: unknown }> {
+  async restoreBackup(
+    backupId: string,
+    ctx: OperationContext,
+    decision: { force?: boolean; uploadKey?: boolean } = {},
+  ): Promise<RestoreResult | { kind: 'firmware'; result: unknown }> {
     const backup = await this.deps.backups.get(backupId);
     const check = await this.deps.backups.verify(backupId);
     if (!check.ok) {
@@ -216,20 +220,72 @@ export class KeyService {
       return { kind: backup.kind, result: await restorer(backup, ctx) };
     }
     const image = await this.deps.backups.read(backupId, 'dct.bin');
+    const profile = await this.deps.cloud.activeProfile(backup.deviceId);
     const dfu = await this.openDfu(await this.attached(backup.deviceId, ctx), ctx);
+    let restored: { der: Uint8Array; protocol: 'tcp' | 'udp'; publicKeySha256: string } | null = null;
     try {
       if (dfu.session.isProtected) throw refuseProtected(backup.deviceId);
       const current = await readDct(dfu.session, dfu.device.deviceId, ctx);
+      restored = await this.restoredKeyUnknownToCloud(image, current, dfu.device.platformId, profile, backup.deviceId);
+      if (restored && !decision.force && !decision.uploadKey) {
+        await this.release(dfu, ctx);
+        throw new RescueError(
+          'RESTORE_NEEDS_DECISION',
+          `Backup ${backupId} holds a device key (public key SHA-256 ${restored.publicKeySha256.slice(0, 16)}…) that ${profile.name} is not known to hold: restored as it is, the device would blink cyan with red bursts. Nothing was written.`,
+          'Restore it and upload its public key (signed in; CLI: --upload-key) so the device connects with it, or restore it anyway (CLI: --force) if you know the cloud has it.',
+          { backupId, publicKeySha256: restored.publicKeySha256 },
+        );
+      }
       const safety = await this.saveBackup(backup.deviceId, dfu.device.platformId, current, `before restoring ${backupId}`);
       const written = await restoreDctBackup(dfu.session, image, current, dfu.device.platformId, ctx);
       // The journal's plan no longer describes the device; its key file stays in the key store.
       await this.journals.remove(backup.deviceId);
       await this.release(dfu, ctx);
-      return { backupId, deviceId: backup.deviceId, safetyBackupId: safety.backupId, written, verified: true };
+      const result: RestoreResult = { backupId, deviceId: backup.deviceId, safetyBackupId: safety.backupId, written, verified: true, keyUnknownToCloud: restored !== null, upload: 'not-needed', messages: [] };
+      if (restored && decision.uploadKey) return await this.uploadRestoredKey(result, restored, profile, ctx);
+      if (restored) result.messages = [`The restored key is not known to ${profile.name}; the device connects only if the cloud holds it.`];
+      return result;
     } catch (error) {
       await dfu.session.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** The backup's device key when it differs from the device's and the cloud is not known to hold it. */
+  private async restoredKeyUnknownToCloud(image: Uint8Array, current: Uint8Array, platformId: number, profile: CloudProfile, deviceId: string) {
+    const protocol = effectiveProtocol(platformId, image);
+    const slot = KEY_SLOTS[protocol].privateKey;
+    const fromBackup = analyzePrivateKeySlot(slotOf(image, slot), protocol);
+    if (fromBackup.state !== 'valid' || !fromBackup.keyDer) return null;
+    const now = analyzePrivateKeySlot(slotOf(current, slot), protocol);
+    if (now.publicKeySha256 === fromBackup.publicKeySha256) return null;
+    if (await this.keyStore.isKnown(cloudIdentity(profile), deviceId, fromBackup.publicKeySha256!)) return null;
+    return { der: fromBackup.keyDer, protocol, publicKeySha256: fromBackup.publicKeySha256! };
+  }
+
+  private async uploadRestoredKey(
+    result: RestoreResult,
+    key: { der: Uint8Array; protocol: 'tcp' | 'udp'; publicKeySha256: string },
+    profile: CloudProfile,
+    ctx: OperationContext,
+  ): Promise<RestoreResult> {
+    ctx.progress({ phase: 'upload-key', message: `Sending the restored key's public key to ${profile.name}…` });
+    try {
+      await this.deps.cloud.uploadPublicKey({
+        deviceId: result.deviceId,
+        publicKeyPem: describeDeviceKey(key.der, key.protocol).publicKeyPem,
+        algorithm: key.protocol === 'tcp' ? 'rsa' : 'ecc',
+      });
+    } catch (error) {
+      if (!RescueError.is(error) || !TRANSIENT_UPLOAD.includes(error.code)) throw error;
+      return {
+        ...result,
+        upload: 'failed',
+        messages: [`The key is restored, but its public key could not be sent (${error.message}); the device will not connect until the cloud has it. ${error.fix}`],
+      };
+    }
+    await this.keyStore.markKnown(cloudIdentity(profile), result.deviceId, key.publicKeySha256);
+    return { ...result, upload: 'done', messages: [`The restored key's public key is registered with ${profile.name}.`] };
   }
 
   private async drive(
