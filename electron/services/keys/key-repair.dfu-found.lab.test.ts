@@ -102,3 +102,22 @@ describe('a device already in DFU mode (blinking yellow)', () => {
     expect(await rig.keys.pending()).toEqual([]);
   });
 });
+
+describe('evidence already there: no second cloud-link watch (issue 14)', () => {
+  it('a health check that just proved the key refused spares the repair its watch', async () => {
+    const device = await settled(await rig.lab.attach('photon-seed', { timing: 'fast' }), 5);
+    const health = await rig.operations.run('health-check', device.deviceId, (ctx) => rig.keys.healthCheck(device.deviceId, ctx));
+    expect(health.verdict).toBe('bad');
+    const phases: string[] = [];
+    const result = await rig.operations.run('repair-keys', device.deviceId, (ctx) => {
+      const progress = ctx.progress.bind(ctx);
+      ctx.progress = (update) => {
+        phases.push(update.phase);
+        progress(update);
+      };
+      return rig.keys.repair(device.deviceId, AUTO, ctx);
+    });
+    expect(phases).not.toContain('probe-cloud');
+    expect(result).toMatchObject({ action: 'generated', cloudConnected: true, dfuSessions: 1 });
+  });
+});

@@ -468,10 +468,11 @@ export class KeyService {
     }
     if (device.usbMode !== 'normal') return { cloudConnected: null, source: 'none', watched: false };
     const recent = this.recentHealth.get(device.deviceId);
-    if (recent && this.now() - recent.at <= RECENT_HEALTH_MS && recent.health.verdict === 'bad' && recent.health.privateKey.state !== 'valid') {
-      // The health check just proved the key unusable: watching the cloud link would only cost time.
-      ctx.log('keys', 'info', 'the key was just found unusable; no cloud-link watch needed');
-      return { cloudConnected: null, source: 'none', watched: true };
+    if (recent && this.now() - recent.at <= RECENT_HEALTH_MS && recent.health.verdict === 'bad') {
+      // The health check just proved the keys unusable (a bad slot, or a key the cloud refused): watching again would only cost time.
+      ctx.log('keys', 'info', 'the health check just found the keys unusable; no second cloud-link watch');
+      const seen = recent.health.cloudConnected;
+      return { cloudConnected: seen, source: seen === null ? 'none' : 'cloud-probe', watched: true };
     }
     const seen = await probeCloud(this.watch, device, ctx);
     return { cloudConnected: seen, source: seen === null ? 'none' : 'cloud-probe', watched: true };
