@@ -251,16 +251,22 @@ export class KeyService {
     }
   }
 
-  /** The backup's device key when it differs from the device's and the cloud is not known to hold it. */
+  /**
+   * The backup's device key when, as far as the app knows, the cloud holds a different one: the key is
+   * not recorded as known to this cloud, and either another key is, or the device holds a valid other key now.
+   */
   private async restoredKeyUnknownToCloud(image: Uint8Array, current: Uint8Array, platformId: number, profile: CloudProfile, deviceId: string) {
     const protocol = effectiveProtocol(platformId, image);
     const slot = KEY_SLOTS[protocol].privateKey;
     const fromBackup = analyzePrivateKeySlot(slotOf(image, slot), protocol);
     if (fromBackup.state !== 'valid' || !fromBackup.keyDer) return null;
+    const sha = fromBackup.publicKeySha256!;
     const now = analyzePrivateKeySlot(slotOf(current, slot), protocol);
-    if (now.publicKeySha256 === fromBackup.publicKeySha256) return null;
-    if (await this.keyStore.isKnown(cloudIdentity(profile), deviceId, fromBackup.publicKeySha256!)) return null;
-    return { der: fromBackup.keyDer, protocol, publicKeySha256: fromBackup.publicKeySha256! };
+    if (now.publicKeySha256 === sha) return null;
+    const cloudId = cloudIdentity(profile);
+    if (await this.keyStore.isKnown(cloudId, deviceId, sha)) return null;
+    const otherKeyInUse = now.state === 'valid' || (await this.keyStore.knowsOtherKey(cloudId, deviceId, sha));
+    return otherKeyInUse ? { der: fromBackup.keyDer, protocol, publicKeySha256: sha } : null;
   }
 
   private async uploadRestoredKey(
@@ -393,6 +399,7 @@ export class KeyService {
   ): Promise<{ journal: RepairJournal; sessions: number; found: KeyHealth } | { done: RepairResult }> {
     let device = await this.attached(deviceId, ctx);
     let journal = existing;
+    if (journal && !has(journal, 'health-checked')) journal = await this.withNewEvidence(journal, options);
     if (!journal) {
       const evidence = hint ?? (await this.firstEvidence(device, options, ctx));
       // Written before anything changes on the device (entering DFU included): a kill resumes into this repair.
@@ -458,6 +465,17 @@ export class KeyService {
       await this.journals.remove(deviceId);
       return { done: seen === true ? this.noneNeeded(after, sessions) : this.undecided(after, sessions) };
     }
+  }
+
+  /** A repair resumed before its plan takes what the user adds now: the LED they saw, or "regenerate". */
+  private async withNewEvidence(journal: RepairJournal, options: RepairOptions): Promise<RepairJournal> {
+    const led = ledSaysKeyRefused(options.ledPatternId);
+    if (!led && !options.regenerateIfUnknown) return journal;
+    return this.journals.write({
+      ...journal,
+      options: { ...journal.options, ...(led ? { ledPatternId: options.ledPatternId } : {}), ...(options.regenerateIfUnknown ? { regenerateIfUnknown: true } : {}) },
+      evidence: led ? { cloudConnected: false, source: 'led', watched: true } : journal.evidence,
+    });
   }
 
   /** What the repair knows about the cloud link before DFU: the LED the user picked, or a watch in normal mode. */

@@ -71,6 +71,11 @@ export class KeyStore {
     return (await this.readKnown()).entries.some((e) => e.cloudId === cloudId && e.deviceId === deviceId && e.publicKeySha256 === publicKeySha256);
   }
 
+  /** Whether this cloud is recorded as holding some other key for the device. */
+  async knowsOtherKey(cloudId: string, deviceId: string, publicKeySha256: string): Promise<boolean> {
+    return (await this.readKnown()).entries.some((e) => e.cloudId === cloudId && e.deviceId === deviceId && e.publicKeySha256 !== publicKeySha256);
+  }
+
   private knownFile(): string {
     return join(this.dir, 'known-to-cloud.json');
   }
