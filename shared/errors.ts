@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   'SERIAL_UNAVAILABLE',
   'FILE_ERROR',
   'RESTORE_NOT_SUPPORTED',
+  /** Restoring a key the cloud is not known to hold needs the user's decision (force, or upload its public key). */
+  'RESTORE_NEEDS_DECISION',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

@@ -25,6 +25,12 @@ export const RestoreResultSchema = z.object({
   /** DCT regions written, by name (private-key, server-key, claim-code, cloud-transport). */
   written: z.array(z.string()),
   verified: z.boolean(),
+  /** The restored device key differs from the one the cloud holds as far as the app knows (restored after the user decided). */
+  keyUnknownToCloud: z.boolean().optional(),
+  /** The restored key's public key sent to the cloud so the device can connect with it. */
+  upload: z.enum(['done', 'failed', 'not-needed']).optional(),
+  /** What the user should know, in words. */
+  messages: z.array(z.string()).optional(),
 });
 export type RestoreResult = z.infer<typeof RestoreResultSchema>;
 
@@ -37,7 +43,13 @@ export const backupsMethods = {
   ),
   'backups.create': command(z.object({ deviceId: DeviceIdSchema }), OperationRefSchema, 'Back up the DCT and key slots now. Result: BackupSummary.'),
   'backups.restore': command(
-    z.object({ backupId: BackupIdSchema }),
+    z.object({
+      backupId: BackupIdSchema,
+      /** Restore a device key the cloud is not known to hold, without uploading it. */
+      force: z.boolean().optional(),
+      /** Restore and upload the restored key's public key to the active cloud (needs sign-in). */
+      uploadKey: z.boolean().optional(),
+    }),
     OperationRefSchema,
     'Write a backup back to its device (keys/server key selectively, or firmware), verified by read-back. Result: RestoreResult for DCT backups.',
   ),

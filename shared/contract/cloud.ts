@@ -12,6 +12,8 @@ export const CloudProfileSchema = z.object({
   /** Server public keys (SPKI DER, base64) for a private cloud; absent = the genuine Particle keys. */
   serverKeys: z.object({ tcp: Base64Schema.optional(), udp: Base64Schema.optional() }),
   serverAddress: z.object({ tcp: ServerEndpointSchema.optional(), udp: ServerEndpointSchema.optional() }),
+  /** Which cloud instance this is (the lab's virtual cloud: one per lab); records of keys a cloud holds are tied to it. */
+  instanceId: z.string().max(80).optional(),
 });
 export type CloudProfile = z.infer<typeof CloudProfileSchema>;
 

@@ -19,6 +19,20 @@ export const ServerKeyHealthSchema = z.object({
   matchesProfile: z.boolean(),
 });
 
+/** Three answers to every key question: proven good, proven bad, or not provable with the evidence at hand. */
+export const KeyVerdictSchema = z.enum(['good', 'bad', 'unknown']);
+export type KeyVerdictValue = z.infer<typeof KeyVerdictSchema>;
+
+export const KeyQuestionSchema = z.object({
+  question: z.enum(['device-key', 'server-key', 'cloud-accepts-key']),
+  verdict: KeyVerdictSchema,
+  /** Where the answer comes from: the DCT read over DFU, the device's own cloud status, the LED the user picked, or nothing. */
+  source: z.enum(['dct', 'cloud-probe', 'led', 'none']),
+  /** The evidence, in words. */
+  evidence: z.string(),
+});
+export type KeyQuestion = z.infer<typeof KeyQuestionSchema>;
+
 export const KeyHealthSchema = z.object({
   deviceId: DeviceIdSchema,
   platformId: z.number().int(),
@@ -34,7 +48,12 @@ export const KeyHealthSchema = z.object({
    * request 300 or the cloud API); null when it could not be asked (device already in DFU mode).
    */
   cloudConnected: z.boolean().nullable(),
+  /** True only when every question is answered "good"; "unknown" is never healthy. */
   healthy: z.boolean(),
+  /** good: proven; bad: a problem was found; unknown: not provable here (e.g. in DFU mode the cloud link cannot be watched). */
+  verdict: KeyVerdictSchema.optional(),
+  /** Each question with its verdict and the evidence it rests on. */
+  questions: z.array(KeyQuestionSchema).optional(),
   /** One sentence for people. */
   summary: z.string(),
   /** Plain-language findings, one per problem. */
@@ -75,6 +94,22 @@ export const RepairResultSchema = z.object({
   keyFile: z.string().nullable(),
   /** What the user should know or do next, in words. */
   messages: z.array(z.string()),
+  /** The health check the repair started from (what was found before anything was written). */
+  found: KeyHealthSchema.optional(),
+  /** Every backup this repair made, in order (backupId is the first), with where it is on disk. */
+  backups: z.array(z.object({ backupId: z.string(), location: z.string() })).optional(),
+  /**
+   * Why the device is not online after the repair, from what was measured: the cloud refused the key
+   * (the device kept trying), the cloud API could not be reached, or the device found no network.
+   */
+  offlineReason: z.enum(['cloud-refused-key', 'cloud-unreachable', 'no-network', 'unknown']).nullable().optional(),
+  /** A restored key the cloud did not accept was replaced by a new one (generated and uploaded). */
+  fellBackToNewKey: z.boolean().optional(),
+  /**
+   * The repair stopped to ask: the slots look intact but whether the cloud accepts the key could not
+   * be proven; regenerate only when the user says so (regenerateIfUnknown, CLI --regenerate).
+   */
+  needsDecision: z.literal('regenerate-unproven-key').nullable().optional(),
 });
 export type RepairResult = z.infer<typeof RepairResultSchema>;
 
@@ -104,6 +139,10 @@ export const keysMethods = {
       serverKey: ServerKeySourceSchema.default({ kind: 'auto' }),
       productId: z.number().int().positive().optional(),
       preferBackupKey: z.boolean().default(true),
+      /** The LED the user picked; "blinking cyan with red/orange bursts" is evidence that the cloud refuses the key. */
+      ledPatternId: z.string().max(64).optional(),
+      /** Regenerate even when the cloud's refusal of an intact key could not be proven. */
+      regenerateIfUnknown: z.boolean().optional(),
     }),
     OperationRefSchema,
     'One-click key repair: back up, regenerate, write, verify, upload, confirm. Resumable. Result: RepairResult.',

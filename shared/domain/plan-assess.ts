@@ -46,6 +46,8 @@ export function platformTraits(platformId: number | null): { network: Assessment
 function keyVerdict(facts: PlanFacts): KeyVerdict {
   const health = facts.keyHealth;
   if (!health || !health.dctReadable) return 'unknown';
+  // Intact slots whose acceptance by the cloud could not be proven are not healthy (issue 17).
+  if (health.verdict === 'unknown') return 'unknown';
   return health.healthy ? 'healthy' : 'broken';
 }
 
@@ -90,7 +92,9 @@ export function assess(facts: PlanFacts): Assessment {
   const systemOutdated =
     !connected && !systemBroken && DCT_VIA_SYSTEM_PART.has(facts.platformId ?? -1) && olderThan(facts.deviceOsVersion, MIN_DCT_VERSION);
   const osFirst = systemBroken || systemOutdated;
-  const needsKeyRepair = keys === 'broken' || (keys === 'unknown' && !connected && (ledPointsAtKeys || osFirst));
+  // Found in DFU mode with slots read and intact but unproven: the repair watches the cloud link first and writes only on a refusal.
+  const unproven = facts.mode === 'dfu' && facts.keyHealth?.verdict === 'unknown' && facts.keyHealth.dctReadable;
+  const needsKeyRepair = keys === 'broken' || (keys === 'unknown' && !connected && (ledPointsAtKeys || osFirst || unproven));
   return {
     network,
     generation,

@@ -67,7 +67,10 @@ function keyFindings(health: KeyHealth | null): Finding[] {
   }
   const slots = [privateKeyFinding(health), serverKeyFinding(health)];
   // Slots that look fine can still be wrong for the cloud (it holds another public key): say so.
-  if (!health.healthy && !slots.some((f) => f.severity === 'error')) {
+  if (health.verdict === 'unknown') {
+    const cloud = health.questions?.find((q) => q.question === 'cloud-accepts-key');
+    slots.push({ id: 'keys', source: 'dct', severity: 'warn', title: 'Cloud acceptance of the key unknown', detail: cloud?.evidence ?? health.summary });
+  } else if (!health.healthy && !slots.some((f) => f.severity === 'error')) {
     slots.push({ id: 'keys', source: 'dct', severity: 'error', title: 'Keys need repair', detail: health.problems.join(' ') || 'The key health check failed.' });
   }
   return slots;

@@ -73,6 +73,11 @@ function repairKeys(facts: PlanFacts, a: Assessment): Decision {
   if (a.osFirst && a.generation === 2) {
     return run('The key store cannot be read over DFU until Device OS is reinstalled; it is checked then and repaired only if needed.');
   }
+  if (facts.keyHealth?.verdict === 'unknown' && facts.keyHealth.dctReadable && !a.led?.suggests.includes('repair-keys')) {
+    return run(
+      'The key slots look intact, but whether the cloud accepts the device key could not be checked. The repair lets the device boot to watch its cloud link first and writes a new key only if the cloud refuses it (after a backup); if nothing can be seen, it asks.',
+    );
+  }
   return run('The LED points at a key problem. The key store is checked first and written only if it is wrong, after a backup.');
 }
 

@@ -44,20 +44,24 @@ export const backupsCommand: CliCommand = {
 export const restoreCommand: CliCommand = {
   name: 'restore',
   summary: 'Write a DCT backup back to its device (keys, server key, claim code; never boot flags), verified.',
-  usage: 'restore <backupId> [--json] [--virtual <scenario>]',
+  usage: 'restore <backupId> [--upload-key | --force] [--json] [--virtual <scenario>]',
+  options: { 'upload-key': 'boolean', force: 'boolean' },
   async run(args, env) {
     const backupId = args.positionals[0];
     if (!backupId) throw new RescueError('INVALID_INPUT', 'restore needs a backup id.', 'Run `particle-rescue backups` to list them.');
     const services = await env.services();
     const backup = await services.backups.get(backupId);
-    const result = await services.operations.run('restore', backup.deviceId, (ctx) => services.keys.restoreBackup(backupId, ctx));
+    // Restoring a key the cloud is not known to hold is a decision: upload its public key, or force.
+    const decision = { force: args.flags.force === true, uploadKey: args.flags['upload-key'] === true };
+    const result = await services.operations.run('restore', backup.deviceId, (ctx) => services.keys.restoreBackup(backupId, ctx, decision));
     if (env.json || !('written' in result)) {
       env.printJson(result);
       return 0;
     }
     env.print(result.written.length ? `Restored ${result.written.join(', ')} to ${result.deviceId}, verified.` : `${result.deviceId} already matched the backup; nothing written.`);
     if (result.safetyBackupId) env.print(`What it held before is in backup ${result.safetyBackupId}.`);
-    return 0;
+    for (const m of result.messages ?? []) env.print(m);
+    return result.upload === 'failed' ? 1 : 0;
   },
 };
 

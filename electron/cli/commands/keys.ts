@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { KeyHealth, RepairResult, ServerKeySource } from '../../../shared/contract/keys';
+import { findLedPattern } from '../../../shared/domain/led-catalog';
 import { platformById } from '../../../shared/domain/platforms';
 import { RescueError } from '../../../shared/errors';
 import type { Services } from '../../services/container';
@@ -17,7 +18,9 @@ function followProgress(services: Services, env: CliEnv): () => void {
 }
 
 export function formatHealth(h: KeyHealth): string[] {
-  const lines = [`${h.deviceId}: ${h.healthy ? 'keys healthy' : 'keys need repair'} (${h.protocol.toUpperCase()}, profile ${h.profileId})`, `  ${h.summary}`];
+  const verdict = h.verdict ?? (h.healthy ? 'good' : 'bad');
+  const head = { good: 'keys healthy', bad: 'keys need repair', unknown: 'keys not proven (unknown)' }[verdict];
+  const lines = [`${h.deviceId}: ${head} (${h.protocol.toUpperCase()}, profile ${h.profileId})`, `  ${h.summary}`];
   if (h.protected) return lines;
   const pk = h.privateKey;
   lines.push(`  device key:  ${pk.state}${pk.algorithm ? ` ${pk.algorithm}` : ''}${pk.publicKeySha256 ? `, public key SHA-256 ${pk.publicKeySha256.slice(0, 16)}…` : ''}`);
@@ -25,18 +28,27 @@ export function formatHealth(h: KeyHealth): string[] {
   const sk = h.serverKey;
   lines.push(`  server key:  ${sk.state}${sk.sha256 ? ` (SHA-256 ${sk.sha256.slice(0, 16)}…)` : ''}, address ${sk.address.host}:${sk.address.port}${sk.address.kind === 'default' ? ' (default)' : ''}`);
   lines.push(`  cloud link:  ${h.cloudConnected === null ? 'not checked' : h.cloudConnected ? 'connected' : 'keeps failing'}`);
+  for (const q of h.questions ?? []) lines.push(`  ${q.question}: ${q.verdict} (${q.source}) — ${q.evidence}`);
   for (const p of h.problems) lines.push(`  problem: ${p}`);
   for (const n of h.notes) lines.push(`  note: ${n}`);
   return lines;
 }
 
+function repairHeadline(r: RepairResult): string {
+  if (r.action !== 'none-needed') return `${r.deviceId}: key repair done (${r.action}).`;
+  if (r.needsDecision) return `${r.deviceId}: nothing written — the keys could not be proven good or bad; your decision is needed.`;
+  const verdict = r.found?.verdict ?? (r.found?.healthy === false ? 'bad' : 'good');
+  return verdict === 'good' ? `${r.deviceId}: keys were healthy, nothing written.` : `${r.deviceId}: nothing written.`;
+}
+
 export function formatRepair(r: RepairResult): string[] {
   const lines = [
-    r.action === 'none-needed' ? `${r.deviceId}: keys were healthy, nothing written.` : `${r.deviceId}: key repair done (${r.action}).`,
+    repairHeadline(r),
     `  device key written: ${r.keyWritten ? 'yes' : 'no'}, server key written: ${r.serverKeyWritten ? 'yes' : 'no'}, upload: ${r.upload}`,
     `  cloud connection: ${r.cloudConnected === null ? 'not confirmed yet' : r.cloudConnected ? 'online (breathing cyan)' : 'not reached in time'}`,
   ];
-  if (r.backupId) lines.push(`  backup: ${r.backupId}`);
+  if (r.backups?.length) for (const b of r.backups) lines.push(`  backup: ${b.backupId} (${b.location})`);
+  else if (r.backupId) lines.push(`  backup: ${r.backupId}`);
   if (r.keyFile) lines.push(`  key kept at: ${r.keyFile}`);
   for (const m of r.messages) lines.push(`  ${m}`);
   return lines;
@@ -82,7 +94,8 @@ export const diagnoseCommand: CliCommand = {
       const health = await services.operations.run('health-check', deviceId, (ctx) => services.keys.healthCheck(deviceId, ctx));
       if (env.json) env.printJson(health);
       else for (const line of formatHealth(health)) env.print(line);
-      return health.healthy ? 0 : 1;
+      // Unknown is never healthy: exit 0 only for keys proven good.
+      return health.healthy && health.verdict !== 'unknown' ? 0 : 1;
     } finally {
       stop();
     }
@@ -92,20 +105,30 @@ export const diagnoseCommand: CliCommand = {
 export const repairKeysCommand: CliCommand = {
   name: 'repair-keys',
   summary: 'One-click key repair: back up, regenerate or restore, write, verify, upload, confirm. Resumes an interrupted repair.',
-  usage: 'repair-keys [deviceId] [--server-key auto|profile|blank|keep|cli|device:<id>|<file>] [--product N] [--no-backup-key] [--json] [--virtual <scenario>]',
-  options: { 'server-key': 'string', product: 'string', 'no-backup-key': 'boolean' },
+  usage:
+    'repair-keys [deviceId] [--server-key auto|profile|blank|keep|cli|device:<id>|<file>] [--product N] [--no-backup-key] [--led <pattern>] [--regenerate] [--json] [--virtual <scenario>]',
+  options: { 'server-key': 'string', product: 'string', 'no-backup-key': 'boolean', led: 'string', regenerate: 'boolean' },
   async run(args, env) {
     const services = await env.services();
     const deviceId = await env.deviceId(args.positionals[0]);
     const serverKey = await serverKeySource(args, services, deviceId);
     const productId = productFlag(args);
     const preferBackupKey = args.flags['no-backup-key'] !== true;
+    const led = args.flags.led;
+    if (led !== undefined && (typeof led !== 'string' || !findLedPattern(led))) {
+      throw new RescueError('INVALID_INPUT', `--led needs an LED pattern id, got "${String(led)}".`, 'Examples: cyan-red-burst, cyan-orange-burst-1, breathing-cyan.');
+    }
+    const regenerateIfUnknown = args.flags.regenerate === true;
     const stop = followProgress(services, env);
     try {
-      const result = await services.operations.run('repair-keys', deviceId, (ctx) => services.keys.repair(deviceId, { serverKey, productId, preferBackupKey }, ctx));
+      const result = await services.operations.run('repair-keys', deviceId, (ctx) =>
+        services.keys.repair(deviceId, { serverKey, productId, preferBackupKey, ...(typeof led === 'string' ? { ledPatternId: led } : {}), regenerateIfUnknown }, ctx),
+      );
       if (env.json) env.printJson(result);
       else for (const line of formatRepair(result)) env.print(line);
-      return result.cloudConnected === false ? 1 : 0;
+      // Success only when the cloud confirmed, or nothing needed writing on proven-good keys.
+      if (result.needsDecision) return 1;
+      return result.cloudConnected === true || (result.action === 'none-needed' && result.found?.verdict !== 'unknown') ? 0 : 1;
     } finally {
       stop();
     }

@@ -37,6 +37,8 @@ describe('reports CLI commands', () => {
     expect(e.out).toEqual(['No rescue reports yet.']);
 
     reports.recordStep(DEVICE, { name: 'Repair cloud keys', status: 'succeeded', startedAt: new Date().toISOString(), durationMs: 2000, message: 'Done.' });
+    // "Rescued" rests on a measured cloud connection.
+    reports.recordStep(DEVICE, { name: 'Verify the cloud connection', status: 'succeeded', startedAt: new Date().toISOString(), durationMs: 900, message: 'Online.' });
     const report = await reports.finish(DEVICE, { platformName: 'Photon', virtual: true });
     const listed = env(true);
     await reportsCommand.run({ positionals: [DEVICE], flags: { json: true } }, listed);

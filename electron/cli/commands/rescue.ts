@@ -99,7 +99,9 @@ export const rescueCommand: CliCommand = {
       }
       env.print('');
       env.print(`Running: ${steps.join(' → ')}`);
-      const { reportId } = await services.operations.run('rescue', deviceId, (ctx) => services.diagnosis.rescue(deviceId, steps, ctx, { productId, firmware, verifyTimeoutMs }));
+      const { reportId } = await services.operations.run('rescue', deviceId, (ctx) =>
+        services.diagnosis.rescue(deviceId, steps, ctx, { productId, firmware, verifyTimeoutMs, ...(ledPatternId ? { ledPatternId } : {}) }),
+      );
       const report = await services.reports.get(reportId);
       if (env.json) env.printJson({ diagnosis, report });
       env.print('');

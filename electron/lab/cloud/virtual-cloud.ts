@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudProfile } from '../../../shared/contract/cloud';
@@ -21,6 +22,8 @@ export interface VirtualCloudOptions {
    */
   serverKeys?: Record<CloudProtocol, ServerKeyPair>;
   now?: () => Date;
+  /** Which cloud this is: records of "keys this cloud holds" are tied to it. Fresh per instance when absent. */
+  instanceId?: string;
 }
 
 export interface CloudRequestRecord {
@@ -46,6 +49,8 @@ export class VirtualCloud implements VirtualCloudLike {
   private port: number;
   private failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
   private readonly log: CloudRequestRecord[] = [];
+  /** This cloud's identity: a new virtual cloud does not hold the keys an earlier one held. */
+  readonly instanceId: string;
 
   constructor(options: VirtualCloudOptions = {}) {
     const now = options.now ?? (() => new Date());
@@ -54,6 +59,7 @@ export class VirtualCloud implements VirtualCloudLike {
     this.serverKeys = options.serverKeys ?? generateServerKeys();
     this.devicePorts = options.devicePorts ?? { tcp: 5683, udp: 5684 };
     this.port = options.port ?? 0;
+    this.instanceId = options.instanceId ?? randomUUID();
   }
 
   async start(): Promise<{ baseUrl: string }> {
@@ -97,6 +103,7 @@ export class VirtualCloud implements VirtualCloudLike {
       id: VIRTUAL_CLOUD_PROFILE_ID,
       name: 'Virtual Particle Cloud',
       kind: 'virtual',
+      instanceId: this.instanceId,
       apiBaseUrl: this.baseUrl(),
       serverKeys: {
         tcp: this.serverKeys.tcp.publicKeySpki.toString('base64'),

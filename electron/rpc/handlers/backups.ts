@@ -10,9 +10,9 @@ export function backupsHandlers(deps: { backups: BackupStore; keys: KeyService; 
     'backups.list': async ({ deviceId }) => ({ backups: await backups.list(deviceId) }),
     'backups.verify': ({ backupId }) => backups.verify(backupId),
     'backups.create': ({ deviceId }) => operations.start('backup', deviceId, (ctx) => keys.backupNow(deviceId, ctx)),
-    'backups.restore': async ({ backupId }) => {
+    'backups.restore': async ({ backupId, force, uploadKey }) => {
       const backup = await backups.get(backupId);
-      return operations.start('restore', backup.deviceId, (ctx) => keys.restoreBackup(backupId, ctx));
+      return operations.start('restore', backup.deviceId, (ctx) => keys.restoreBackup(backupId, ctx, { force, uploadKey }));
     },
   };
 }

@@ -45,8 +45,12 @@ describe('keys.* and backups.* handlers', () => {
     expect(list.backups.map((b) => b.backupId)).toEqual([repaired.backupId]);
     expect(backupsMethods['backups.verify'].output.parse(await backups['backups.verify']({ backupId: repaired.backupId! }, call))).toEqual({ ok: true, problems: [] });
 
-    const restoreRef = await backups['backups.restore']({ backupId: repaired.backupId! }, call);
+    // The pre-repair key is not one the cloud holds: the restore asks first and writes nothing.
+    const refusedRef = await backups['backups.restore']({ backupId: repaired.backupId! }, call);
+    expect(await rig.operations.wait(refusedRef.operationId)).toMatchObject({ status: 'failed', error: { code: 'RESTORE_NEEDS_DECISION' } });
+    const restoreRef = await backups['backups.restore']({ backupId: repaired.backupId!, uploadKey: true }, call);
     const restored = RestoreResultSchema.parse((await rig.operations.wait(restoreRef.operationId)).result);
+    expect(restored).toMatchObject({ keyUnknownToCloud: true, upload: 'done' });
     expect(restored.written).toContain('private-key');
     await expect(backups['backups.restore']({ backupId: `${deviceId}-nothing-here` }, call)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await rig.lab.detach(deviceId);
@@ -80,8 +84,11 @@ describe('CLI commands', () => {
     const listed = json.at(-1) as { backups: { backupId: string }[] };
     expect(listed.backups).toHaveLength(2);
     expect(await backupsCommand.run(args([], { verify: true }), env(false))).toBe(0);
-    expect(await restoreCommand.run(args([listed.backups[1].backupId]), env(false))).toBe(0);
-    expect(lines.join('\n')).toMatch(/Restored private-key/);
+    // The older backup holds the pre-repair key, which the cloud does not hold: a decision, not a side effect.
+    const preRepair = listed.backups[1].backupId;
+    await expect(restoreCommand.run(args([preRepair]), env(false))).rejects.toMatchObject({ code: 'RESTORE_NEEDS_DECISION' });
+    expect(await restoreCommand.run(args([preRepair], { force: true }), env(false))).toBe(0);
+    expect(lines.join('\n')).toMatch(/Restored private-key[\s\S]*is not known to/);
     await expect(repairKeysCommand.run(args([], { product: 'abc' }), env(false))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });

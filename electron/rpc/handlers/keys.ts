@@ -7,8 +7,8 @@ export function keysHandlers(deps: { keys: KeyService; operations: OperationRunn
   const { keys, operations } = deps;
   return {
     'keys.healthCheck': ({ deviceId }) => operations.start('health-check', deviceId, (ctx) => keys.healthCheck(deviceId, ctx)),
-    'keys.repair': ({ deviceId, serverKey, productId, preferBackupKey }) =>
-      operations.start('repair-keys', deviceId, (ctx) => keys.repair(deviceId, { serverKey, productId, preferBackupKey }, ctx)),
+    'keys.repair': ({ deviceId, serverKey, productId, preferBackupKey, ledPatternId, regenerateIfUnknown }) =>
+      operations.start('repair-keys', deviceId, (ctx) => keys.repair(deviceId, { serverKey, productId, preferBackupKey, ledPatternId, regenerateIfUnknown }, ctx)),
     'keys.pending': async () => ({ pending: await keys.pending() }),
     'keys.serverKeyCandidates': async () => ({ candidates: await keys.serverKeyCandidates() }),
     'keys.resume': ({ deviceId }) => operations.start('repair-keys', deviceId, (ctx) => keys.resume(deviceId, ctx)),

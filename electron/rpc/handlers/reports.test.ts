@@ -15,6 +15,7 @@ describe('reportsHandlers', () => {
     try {
       const reports = new ReportService({ dataDir });
       reports.recordStep(DEVICE, { name: 'Enter DFU mode', status: 'succeeded', startedAt: new Date().toISOString(), durationMs: 900, message: 'Done.' });
+      reports.recordStep(DEVICE, { name: 'Verify the cloud connection', status: 'succeeded', startedAt: new Date().toISOString(), durationMs: 900, message: 'Online.' });
       const report = await reports.finish(DEVICE, { platformName: 'Photon', virtual: true });
       const handlers = reportsHandlers({ reports });
       const list = reportsMethods['reports.list'].output.parse(await handlers['reports.list']({ deviceId: DEVICE }, ctx));

@@ -53,7 +53,7 @@ export class DiagnosisService {
   private readonly controlFor: (device: AttachedDevice) => DiagnosisControl;
   private readonly sleep: Sleep;
   private readonly now: () => number;
-  private readonly recent = new Map<string, { at: number; diagnosis: Diagnosis }>();
+  private readonly recent = new Map<string, { at: number; diagnosis: Diagnosis; ledPatternId?: string }>();
 
   constructor(private readonly deps: DiagnosisServiceDeps) {
     this.controlFor =
@@ -102,7 +102,7 @@ export class DiagnosisService {
     }
     const built = buildDiagnosis(facts, deviceId);
     const diagnosis = { ...built, findings: [...built.findings, ...extra] };
-    this.recent.set(deviceId, { at: this.now(), diagnosis });
+    this.recent.set(deviceId, { at: this.now(), diagnosis, ledPatternId: input.ledPatternId });
     return diagnosis;
   }
 
@@ -144,7 +144,8 @@ export class DiagnosisService {
         deviceId,
         steps,
         ctx,
-        options,
+        // The LED the user picked for the plan is evidence for the key repair too.
+        { ...options, ledPatternId: options.ledPatternId ?? this.recent.get(deviceId)?.ledPatternId },
       );
     } finally {
       // After a rescue the old findings describe a device that no longer exists.

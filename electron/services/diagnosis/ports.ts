@@ -25,7 +25,11 @@ export interface DiagnosisDfuPort {
 
 export interface DiagnosisKeysPort {
   healthCheck(deviceId: string, ctx: OperationContext): Promise<KeyHealth>;
-  repair(deviceId: string, opts: { serverKey: ServerKeySource; productId?: number; preferBackupKey: boolean }, ctx: OperationContext): Promise<RepairResult>;
+  repair(
+    deviceId: string,
+    opts: { serverKey: ServerKeySource; productId?: number; preferBackupKey: boolean; ledPatternId?: string },
+    ctx: OperationContext,
+  ): Promise<RepairResult>;
 }
 
 export interface DiagnosisCloudPort {
@@ -55,6 +59,8 @@ export interface DiagnosisReportsPort {
   recordStep(deviceId: string, step: ReportStepRecord): void;
   recordSlots(deviceId: string, when: 'before' | 'after', hashes: RepairResult['before']): void;
   recordBackup(deviceId: string, backup: { backupId: string; location: string }): void;
+  /** The measured facts of a key repair (problems found, keys generated, writes, upload, cloud link). */
+  recordKeyRepair?(deviceId: string, result: RepairResult): void;
   finish(deviceId: string, meta: { platformName: string; virtual: boolean }): RescueReport | Promise<RescueReport>;
 }
 

@@ -13,6 +13,8 @@ export interface RescueOptions {
   /** Reflash steps write these; without them the step is left to the user with advice. */
   firmware?: { os?: FirmwareFile[]; user?: FirmwareFile[] };
   verifyTimeoutMs?: number;
+  /** The LED the user picked: the key repair takes "blinking cyan with red/orange bursts" as evidence. */
+  ledPatternId?: string;
 }
 
 export interface RescueDeps {
@@ -44,6 +46,7 @@ const OS_ADVICE =
 const USER_ADVICE = 'choose your application (.bin) or Tinker and run the step again, or run `particle flash --usb tinker` with the Particle CLI.';
 
 function repairMessage(result: Awaited<ReturnType<DiagnosisKeysPort['repair']>>): string {
+  if (result.action === 'none-needed' && result.found?.verdict !== 'good') return ['Nothing was written.', ...result.messages].join(' ');
   const head = {
     'none-needed': 'The keys were already healthy; nothing was written.',
     generated: 'A new device key was written and read back.',
@@ -88,10 +91,16 @@ async function runStep(
       return { status: 'succeeded', message: `Flashed and verified ${files.map((f) => f.fileName).join(', ')}.` };
     }
     case 'repair-keys': {
-      const result = await deps.keys.repair(deviceId, { serverKey: { kind: 'auto' }, productId: options.productId, preferBackupKey: true }, ctx);
+      const result = await deps.keys.repair(
+        deviceId,
+        { serverKey: { kind: 'auto' }, productId: options.productId, preferBackupKey: true, ...(options.ledPatternId ? { ledPatternId: options.ledPatternId } : {}) },
+        ctx,
+      );
       deps.reports.recordSlots(deviceId, 'before', result.before);
       deps.reports.recordSlots(deviceId, 'after', result.after);
-      if (result.backupId) deps.reports.recordBackup(deviceId, { backupId: result.backupId, location: result.keyFile ?? 'the app’s backup folder' });
+      const backups = result.backups ?? (result.backupId ? [{ backupId: result.backupId, location: 'the app’s backup folder' }] : []);
+      for (const backup of backups) deps.reports.recordBackup(deviceId, backup);
+      deps.reports.recordKeyRepair?.(deviceId, result);
       return { status: 'succeeded', message: repairMessage(result) };
     }
     case 'wifi': {

@@ -64,6 +64,18 @@ describe('private key slot classification', () => {
     expect(wrapped.reason).toMatch(/PKCS#8/);
   });
 
+  it('an RSA-1024 key in PKCS#8 (as OpenSSL 3 writes it, 634–640 bytes) is named as such, with the fix', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
+    expect(rsa.privateKey.length).toBeGreaterThanOrEqual(630);
+    expect(rsa.privateKey.length).toBeLessThanOrEqual(640);
+    // Written into the 612-byte TCP slot, it is cut off.
+    const result = analyzePrivateKeySlot(rsa.privateKey.subarray(0, 612), 'tcp');
+    expect(result.state).toBe('corrupt');
+    expect(result.reason).toMatch(new RegExp(`PKCS#8-wrapped RSA key of ${rsa.privateKey.length} bytes`));
+    expect(result.reason).toMatch(/-traditional/);
+    expect(result.reason).not.toMatch(/not DER/);
+  });
+
   it('a truncated key (slot too short for its DER length) is corrupt', async () => {
     const rsa = await generateDeviceKey('tcp');
     expect(analyzePrivateKeySlot(rsa.privateKeyDer.subarray(0, 192), 'tcp').state).toBe('corrupt');

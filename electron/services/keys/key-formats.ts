@@ -63,7 +63,7 @@ export function analyzePrivateKeySlot(slot: Uint8Array, protocol: CloudProtocol)
   const none = { keyDer: null, publicSpki: null, publicKeySha256: null };
   if (isBlank(slot)) return { state: 'blank', algorithm: null, ...none, reason: 'The key slot is blank (erased): the device makes its own key on boot, which the cloud does not know.' };
   const der = derPrefix(slot);
-  if (!der) return { state: 'corrupt', algorithm: null, ...none, reason: 'The key slot does not hold a readable key (not DER, or longer than the slot).' };
+  if (!der) return { state: 'corrupt', algorithm: null, ...none, reason: truncatedPkcs8Reason(slot, protocol) ?? 'The key slot does not hold a readable key (not DER, or longer than the slot).' };
   const expected = PROTOCOL_ALGORITHM[protocol];
   // Node's decoder accepts a PKCS#8 wrapper under either type, so tell the layouts apart ourselves.
   const native = isPkcs8(der) ? null : (tryPrivateKey(der, 'pkcs1') ?? tryPrivateKey(der, 'sec1'));
@@ -128,4 +128,25 @@ export function spkiFromAny(data: Uint8Array): Uint8Array | null {
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
+}
+
+/** PKCS#8 PrivateKeyInfo header after the outer SEQUENCE: version 0, AlgorithmIdentifier with rsaEncryption / id-ecPublicKey. */
+const PKCS8_RSA = [0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+const PKCS8_EC = [0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+
+/**
+ * A PKCS#8-wrapped key (as OpenSSL 3 writes RSA keys: 634–640 bytes) does not fit the 612-byte TCP
+ * slot, so it arrives cut off. Names it, with the fix, instead of "not DER".
+ */
+function truncatedPkcs8Reason(slot: Uint8Array, protocol: CloudProtocol): string | null {
+  if (slot.length < 4 || slot[0] !== 0x30 || slot[1] !== 0x82) return null;
+  const declared = 4 + ((slot[2] << 8) | slot[3]);
+  const startsWith = (header: number[]): boolean => header.every((b, i) => slot[4 + i] === b);
+  const kind = startsWith(PKCS8_RSA) ? 'RSA' : startsWith(PKCS8_EC) ? 'EC' : null;
+  if (!kind || declared <= slot.length) return null;
+  const want = protocol === 'tcp' ? 'PKCS#1 (openssl rsa -in key.pem -traditional -outform DER)' : 'SEC1 (openssl ec -in key.pem -outform DER)';
+  return (
+    `The key slot holds the start of a PKCS#8-wrapped ${kind} key of ${declared} bytes (as OpenSSL 3 writes it), which is longer than the ${slot.length}-byte slot, so it was cut off. ` +
+    `The firmware needs ${want}; let the repair write a new key, or convert yours and write it again.`
+  );
 }

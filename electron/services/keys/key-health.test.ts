@@ -31,9 +31,23 @@ describe('assessKeys', () => {
     const dct = new Uint8Array(DCT_SIZE).fill(0xff);
     dct.set((await generateDeviceKey('udp')).privateKeyDer, KEY_SLOTS.udp.privateKey.offset);
     const judge = (cloudConnected: boolean | null) => assessKeys({ deviceId: ID, platformId: 12, dct, profile: particle, cloudConnected });
-    expect(judge(false)).toMatchObject({ replaceKey: true, health: { healthy: false } });
-    expect(judge(true)).toMatchObject({ replaceKey: false, health: { healthy: true } });
-    expect(judge(null).health.notes.join(' ')).toMatch(/could not be confirmed/);
+    expect(judge(false)).toMatchObject({ replaceKey: true, health: { healthy: false, verdict: 'bad' } });
+    expect(judge(true)).toMatchObject({ replaceKey: false, health: { healthy: true, verdict: 'good' } });
+    // Unknown is never healthy: intact slots without evidence from the cloud link.
+    const unknown = judge(null).health;
+    expect(unknown).toMatchObject({ healthy: false, verdict: 'unknown', problems: [] });
+    expect(unknown.summary).not.toMatch(/in order/);
+    expect(unknown.summary).toMatch(/unknown/);
+    expect(unknown.questions).toEqual([
+      expect.objectContaining({ question: 'device-key', verdict: 'good', source: 'dct' }),
+      expect.objectContaining({ question: 'server-key', verdict: 'good', source: 'dct' }),
+      expect.objectContaining({ question: 'cloud-accepts-key', verdict: 'unknown', source: 'none' }),
+    ]);
+    // The LED the user picked is evidence of a refusal, named as such.
+    const led = assessKeys({ deviceId: ID, platformId: 12, dct, profile: particle, cloudConnected: false, cloudEvidence: 'led' });
+    expect(led).toMatchObject({ replaceKey: true, health: { verdict: 'bad' } });
+    expect(led.health.questions?.[2]).toMatchObject({ verdict: 'bad', source: 'led' });
+    expect(led.health.problems[0]).toMatch(/LED/);
     // With the server key pointing elsewhere, a failing connection says nothing about the device key.
     dct.set([1, 11, ...Buffer.from('example.com')], KEY_SLOTS.udp.serverKey.offset + KEY_SLOTS.udp.addressOffsetInSlot);
     expect(judge(false)).toMatchObject({ replaceKey: false, serverKeyWrong: true });

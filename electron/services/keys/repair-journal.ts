@@ -6,7 +6,7 @@ import { DeviceIdSchema } from '../../../shared/domain';
 import { writeFileAtomic } from '../backups/atomic-file';
 
 /** Completed steps, in order. A resumed repair skips what is done and redoes nothing risky. */
-export const REPAIR_STEPS = ['health-checked', 'backed-up', 'key-saved', 'dct-written', 'dfu-left', 'uploaded'] as const;
+export const REPAIR_STEPS = ['started', 'health-checked', 'backed-up', 'key-saved', 'dct-written', 'dfu-left', 'uploaded'] as const;
 export type RepairStep = (typeof REPAIR_STEPS)[number];
 
 const HashSchema = z.string().regex(/^[0-9a-f]{64}$/).nullable();
@@ -19,15 +19,31 @@ export const RepairJournalSchema = z.object({
   profileId: z.string(),
   startedAt: z.string(),
   updatedAt: z.string(),
-  options: z.object({ serverKey: ServerKeySourceSchema, productId: z.number().int().positive().optional(), preferBackupKey: z.boolean() }),
-  steps: z.array(z.enum(REPAIR_STEPS)),
-  /** What the health check decided, fixed for the rest of the repair. */
-  plan: z.object({
-    replaceKey: z.boolean(),
-    /** The server-key slot image to write (public data), null = leave the slot alone. */
-    serverKeyImageBase64: z.string().nullable(),
+  options: z.object({
+    serverKey: ServerKeySourceSchema,
+    productId: z.number().int().positive().optional(),
+    preferBackupKey: z.boolean(),
+    ledPatternId: z.string().optional(),
+    regenerateIfUnknown: z.boolean().optional(),
   }),
-  before: z.object({ privateKeySha256: HashSchema, serverKeySha256: HashSchema }),
+  steps: z.array(z.enum(REPAIR_STEPS)),
+  /** The USB mode the device was in when the repair started (written before anything changed it). */
+  foundIn: z.enum(['normal', 'dfu']).optional(),
+  /** Whether the cloud accepts the device key, and what that rests on; fixed before DFU is entered. */
+  evidence: z
+    .object({ cloudConnected: z.boolean().nullable(), source: z.enum(['cloud-probe', 'led', 'none']), watched: z.boolean() })
+    .optional(),
+  /** This repair replaces a restored key the cloud did not accept (it must not fall back again). */
+  fallback: z.boolean().optional(),
+  /** What the health check decided, fixed for the rest of the repair; null until it ran. */
+  plan: z
+    .object({
+      replaceKey: z.boolean(),
+      /** The server-key slot image to write (public data), null = leave the slot alone. */
+      serverKeyImageBase64: z.string().nullable(),
+    })
+    .nullable(),
+  before: z.object({ privateKeySha256: HashSchema, serverKeySha256: HashSchema }).nullable(),
   backupIds: z.array(z.string()),
   /** The key the device ends up with. Its private half is only in the key store file, never here. */
   key: z

@@ -28,7 +28,7 @@ function imageFromFile(data: Uint8Array, protocol: CloudProtocol, target: Server
   const isSlotImage = data.length === slotLength && der !== null;
   const spki = isSlotImage ? publicSpkiFromDer(der) : spkiFromAny(data);
   if (!spki) throw new RescueError('KEY_INVALID', 'The server key file does not hold a public key (DER or PEM).', 'Pick the rsa.pub.der / ec.pub.der file of the Particle CLI, or your private cloud\'s server key.');
-  assertTrustedServerKey(spki, protocol, target.spki);
+  assertTrustedServerKey(spki, protocol, target.spki, target.name);
   if (isSlotImage) return data;
   const forProfile = target.spki !== null && Buffer.compare(Buffer.from(spki), Buffer.from(target.spki)) === 0;
   return buildServerKeySlot(protocol, spki, forProfile ? target.address : null);
@@ -44,7 +44,7 @@ async function imageFromDevice(deviceId: string, protocol: CloudProtocol, target
     const image = dct.slice(slot.offset, slot.offset + slot.length);
     const spki = derPrefix(image) ? publicSpkiFromDer(image) : null;
     if (!spki) continue;
-    assertTrustedServerKey(spki, protocol, target.spki);
+    assertTrustedServerKey(spki, protocol, target.spki, target.name);
     return image;
   }
   throw new RescueError(

@@ -68,6 +68,9 @@ describe('server key slot', () => {
     const stranger = (await generateDeviceKey('udp')).publicKeySpki;
     expect(() => assertTrustedServerKey(stranger, 'udp', spki)).toThrow(RescueError);
     expect(() => assertTrustedServerKey(spki, 'udp', spki)).not.toThrow();
+    // Under the Particle profile only genuine keys pass; the message names the profile.
+    expect(() => assertTrustedServerKey(spki, 'udp', null, 'Particle')).toThrow(/not a genuine Particle Cloud UDP key, and the active cloud profile "Particle"/);
+    expect(() => assertTrustedServerKey(stranger, 'udp', spki, 'My cloud')).toThrow(/neither to the active cloud profile "My cloud" nor to the Particle Cloud/);
   });
 
   it.runIf(haveFixtures)('recognises the Particle CLI key files as genuine complete slot images', () => {
@@ -80,6 +83,22 @@ describe('server key slot', () => {
       expect(() => assertTrustedServerKey(analysis.spki!, protocol, null)).not.toThrow();
       expect(serverKeyProblem(analysis, profileTarget(particle, protocol), protocol)).toBeNull();
     }
+  });
+
+  it.runIf(haveFixtures)('refuses a genuine Particle server key while another cloud is the active profile, naming both', async () => {
+    const { spki } = await privateProfile();
+    const image = new Uint8Array(readFileSync(join(FIXTURES, 'ec.pub.der')));
+    const genuine = analyzeServerKeySlot(image, 'udp', null).spki!;
+    const error = (() => {
+      try {
+        assertTrustedServerKey(genuine, 'udp', spki, 'My cloud');
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(RescueError.is(error, 'SERVER_KEY_UNTRUSTED')).toBe(true);
+    expect((error as RescueError).message).toMatch(/genuine Particle Cloud UDP server key, but the active cloud profile is "My cloud"/);
   });
 });
 

@@ -19,12 +19,14 @@ export interface ServerKeyAnalysis {
 export interface ServerTarget {
   spki: Uint8Array | null;
   address: { host: string; port: number } | null;
+  /** The profile's name, for messages. */
+  name?: string;
 }
 
 export function profileTarget(profile: CloudProfile, protocol: CloudProtocol): ServerTarget {
   const key = profile.serverKeys[protocol];
   const address = profile.serverAddress[protocol] ?? null;
-  return { spki: key ? new Uint8Array(Buffer.from(key, 'base64')) : null, address };
+  return { spki: key ? new Uint8Array(Buffer.from(key, 'base64')) : null, address, name: profile.name };
 }
 
 export function isGenuine(spki: Uint8Array, protocol: CloudProtocol): boolean {
@@ -69,15 +71,28 @@ export function serverKeyProblem(analysis: ServerKeyAnalysis, target: ServerTarg
 }
 
 /**
- * Refuses any server key that is neither a genuine Particle Cloud key nor the active profile's key:
- * a wrong key here silently hands the device to someone else's server.
+ * Refuses any server key that does not belong to the active cloud profile: a private profile accepts
+ * only its own key, the Particle profile only the genuine Particle keys. A wrong key here silently hands
+ * the device to another server (a genuine Particle key under a private profile included).
  */
-export function assertTrustedServerKey(spki: Uint8Array, protocol: CloudProtocol, profileSpki: Uint8Array | null): void {
-  if (isGenuine(spki, protocol) || (profileSpki !== null && bytesEqual(spki, profileSpki))) return;
+export function assertTrustedServerKey(spki: Uint8Array, protocol: CloudProtocol, profileSpki: Uint8Array | null, profileName = 'the active cloud profile'): void {
+  const genuine = isGenuine(spki, protocol);
+  const fingerprint = `SHA-256 ${sha256Hex(spki).slice(0, 16)}…`;
+  if (profileSpki === null) {
+    if (genuine) return;
+    throw new RescueError(
+      'SERVER_KEY_UNTRUSTED',
+      `This server key (${fingerprint}) is not a genuine Particle Cloud ${protocol.toUpperCase()} key, and the active cloud profile "${profileName}" is the Particle Cloud.`,
+      'Use the key file shipped with the Particle CLI (assets/keys), choose "blank" to let Device OS use its built-in key, or add the server to a cloud profile and make it active first.',
+    );
+  }
+  if (bytesEqual(spki, profileSpki)) return;
   throw new RescueError(
     'SERVER_KEY_UNTRUSTED',
-    `This server key (SHA-256 ${sha256Hex(spki).slice(0, 16)}…) is not a genuine Particle Cloud ${protocol.toUpperCase()} key and not the active cloud profile's key.`,
-    'Use the key file shipped with the Particle CLI (assets/keys), choose "blank" to let Device OS use its built-in key, or add the server to a cloud profile first.',
+    genuine
+      ? `This is the genuine Particle Cloud ${protocol.toUpperCase()} server key, but the active cloud profile is "${profileName}", another server: the device would talk to the Particle Cloud, not to "${profileName}".`
+      : `This server key (${fingerprint}) belongs neither to the active cloud profile "${profileName}" nor to the Particle Cloud.`,
+    `Use "${profileName}"'s own server key (server key source "profile"), or make the Particle Cloud profile active first if the device belongs there.`,
   );
 }
 

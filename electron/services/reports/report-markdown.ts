@@ -1,11 +1,38 @@
-import type { RescueReport } from '../../../shared/contract/reports';
+import type { KeyRepairFacts, RescueReport } from '../../../shared/contract/reports';
 
 const OUTCOME_LABEL: Record<RescueReport['outcome'], string> = {
   rescued: 'Rescued',
   partly: 'Partly rescued',
   failed: 'Not rescued',
   'nothing-to-do': 'Nothing to do',
+  'repaired-not-online': 'Repaired, not yet online',
+  undecided: 'Not repaired: needs your decision',
 };
+
+const OFFLINE_REASON: Record<NonNullable<KeyRepairFacts['offlineReason']>, string> = {
+  'cloud-refused-key': 'the cloud refused the device key',
+  'cloud-unreachable': 'the cloud server could not be reached',
+  'no-network': 'the device did not get onto its network',
+  unknown: 'the device gave no reason over USB',
+};
+
+function keyRepairLines(r: KeyRepairFacts, n: number): string[] {
+  const yes = (b: boolean): string => (b ? 'yes' : 'no');
+  const lines = [
+    `### Key repair ${n}: ${r.action}`,
+    '',
+    `- Verdict before the repair: ${r.verdictBefore ?? 'not recorded'}`,
+    ...(r.problemsFound.length ? r.problemsFound.map((p) => `- Problem found: ${cell(p)}`) : ['- Problems found by the key check: none']),
+    ...r.keys.map((k) => `- Key ${k.origin}: public key SHA-256 \`${k.publicKeySha256}\``),
+    `- Device key written: ${yes(r.deviceKeyWritten)}; server key written: ${yes(r.serverKeyWritten)}; read back and verified: ${yes(r.verified)}`,
+    `- Public key upload: ${r.upload}`,
+    `- Cloud connection: ${r.cloudConnected === true ? 'confirmed' : r.cloudConnected === false ? `not reached${r.offlineReason ? ` (${OFFLINE_REASON[r.offlineReason]})` : ''}` : 'not confirmed'}`,
+  ];
+  if (r.fellBackToNewKey) lines.push('- The restored key was refused by the cloud; a new key was generated and uploaded instead.');
+  for (const m of r.messages) lines.push(`- ${cell(m)}`);
+  lines.push('');
+  return lines;
+}
 
 /** Table cells: no line breaks, no column separators. */
 function cell(text: string): string {
@@ -47,6 +74,10 @@ export function reportMarkdown(report: RescueReport): string {
     report.steps.forEach((s, i) =>
       lines.push(`| ${i + 1} | ${cell(s.name)} | ${s.status} | ${s.startedAt} | ${duration(s.durationMs)} | ${cell(s.message)} |`),
     );
+  }
+  if (report.keyRepairs?.length) {
+    lines.push('', '## Key repair', '');
+    report.keyRepairs.forEach((r, i) => lines.push(...keyRepairLines(r, i + 1)));
   }
   const { before, after } = report.slots;
   lines.push(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/contract/diagnosis';
+import type { RepairResult } from '../../../shared/contract/keys';
 import { RescueReportSchema } from '../../../shared/contract/reports';
 import { EventBus } from '../../rpc/event-bus';
 import { ReportService } from './report-service';
@@ -37,6 +38,7 @@ describe('ReportService', () => {
     reports.recordStep(DEVICE, { name: 'Write new key', status: 'succeeded', startedAt: '2026-11-25T07:59:00.000Z', durationMs: 1234, message: 'Written and read back.' });
     reports.recordStep(DEVICE, { name: 'Upload public key', status: 'failed', startedAt: '2026-11-25T07:59:02.000Z', durationMs: 50, message: 'Cloud unreachable.' });
     reports.recordStep(DEVICE, { name: 'Upload public key', status: 'succeeded', startedAt: '2026-11-25T07:59:30.000Z', durationMs: 80, message: 'Uploaded.' });
+    reports.recordStep(DEVICE, { name: 'Verify the cloud connection', status: 'succeeded', startedAt: '2026-11-25T07:59:40.000Z', durationMs: 900, message: 'Online.' });
     reports.recordSlots(DEVICE, 'after', AFTER);
   }
 
@@ -47,7 +49,7 @@ describe('ReportService', () => {
     expect(RescueReportSchema.parse(report)).toEqual(report);
     expect(report).toMatchObject({ deviceId: DEVICE, outcome: 'rescued', slots: { before: BEFORE, after: AFTER }, createdAt: '2026-11-25T08:00:00.000Z' });
     expect(report.whatHappened).toContain('Device key does not match the cloud');
-    expect(report.steps).toHaveLength(3);
+    expect(report.steps).toHaveLength(4);
     const files = await readdir(join(dataDir, 'reports'));
     expect(files).toEqual([`${report.reportId}.json`]);
     expect((await stat(join(dataDir, 'reports', files[0]))).mode & 0o777).toBe(0o600);
@@ -144,7 +146,7 @@ describe('ReportService', () => {
       status: 'succeeded',
       result: {
         deviceId: DEVICE, action: 'generated', keyWritten: true, serverKeyWritten: false, upload: 'done', backupId: 'bk-1',
-        before: BEFORE, after: AFTER, dfuSessions: 1, cloudConnected: true,
+        before: BEFORE, after: AFTER, dfuSessions: 1, cloudConnected: true, keyFile: null, messages: [],
       },
       startedAt: '2026-11-25T07:02:00.000Z',
       finishedAt: '2026-11-25T07:02:04.000Z',
@@ -168,6 +170,62 @@ describe('ReportService', () => {
     expect(report.findings).toEqual([FINDING]);
     expect(report.slots).toEqual({ before: BEFORE, after: AFTER });
     expect(report.outcome).toBe('rescued');
+  });
+
+  it('a one-click repair whose device never came online: "repaired, not yet online", with what it found, backed up, wrote and why', async () => {
+    const bus = new EventBus();
+    const reports = new ReportService({ dataDir, now, bus });
+    const found = {
+      deviceId: DEVICE, platformId: 6, protocol: 'tcp', profileId: 'particle', dctReadable: true, protected: false,
+      privateKey: { state: 'valid', algorithm: 'rsa-1024', publicKeySha256: BEFORE.privateKeySha256, matchesDevicePublicKey: true },
+      serverKey: { state: 'genuine', sha256: BEFORE.serverKeySha256, address: { kind: 'default', host: 'device.spark.io', port: 5683 }, matchesProfile: true },
+      cloudConnected: false, healthy: false, verdict: 'bad', summary: '1 key problem found', problems: ['The cloud holds a different public key.'], notes: [],
+    };
+    const result = {
+      deviceId: DEVICE, action: 'generated', keyWritten: true, serverKeyWritten: false, upload: 'done', backupId: 'bk-7',
+      before: BEFORE, after: AFTER, dfuSessions: 1, cloudConnected: false, keyFile: '/data/keys/x.der',
+      messages: ['The keys were written and verified, but the device is not online yet. The cloud refused its key.'],
+      found, backups: [{ backupId: 'bk-7', location: '/data/backups/bk-7' }], offlineReason: 'cloud-refused-key', fellBackToNewKey: false, needsDecision: null,
+    };
+    bus.emit('operations.finished', {
+      operationId: 'op-repair-0003', kind: 'repair-keys', deviceId: DEVICE, status: 'succeeded', result,
+      startedAt: '2026-11-25T07:02:00.000Z', finishedAt: '2026-11-25T07:02:04.000Z',
+    });
+    reports.dispose();
+    const report = await reports.finish(DEVICE, { platformName: 'Photon', virtual: true });
+    expect(report.outcome).toBe('repaired-not-online');
+    expect(report.backups).toEqual([{ backupId: 'bk-7', location: '/data/backups/bk-7' }]);
+    expect(report.whatHappened).toContain('The cloud holds a different public key.');
+    expect(report.whatHappened).toContain('bk-7 (/data/backups/bk-7)');
+    expect(report.whatHappened).toContain(`public key SHA-256 ${AFTER.privateKeySha256!.slice(0, 16)}`);
+    expect(report.whatHappened).toContain('Written and read back to verify: the device key.');
+    expect(report.whatHappened).toContain('The cloud refused its key.');
+    expect(report.whatHappened).not.toMatch(/found no problem|was rescued|No backup/);
+    expect(report.keyRepairs?.[0]).toMatchObject({ action: 'generated', cloudConnected: false, offlineReason: 'cloud-refused-key', verified: true });
+    const md = (await reports.export(report.reportId, 'markdown')).content;
+    expect(md).toContain('Outcome: **Repaired, not yet online**');
+    expect(md).toContain('not reached (the cloud refused the device key)');
+    expect(md).not.toContain('No backup was made');
+    expect(md).not.toContain('/data/keys/x.der');
+  });
+
+  it('a repair that wrote nothing: "nothing to do" only when the keys were proven good, else it waits for a decision', async () => {
+    const reports = new ReportService({ dataDir, now });
+    const base: Omit<RepairResult, 'cloudConnected' | 'messages'> = {
+      deviceId: DEVICE, action: 'none-needed', keyWritten: false, serverKeyWritten: false, upload: 'not-needed', backupId: null,
+      before: BEFORE, after: BEFORE, dfuSessions: 1, keyFile: null, backups: [],
+    };
+    const step = { name: 'Repair cloud keys', status: 'succeeded', startedAt: now().toISOString(), durationMs: 1, message: 'Done.' } as const;
+    reports.recordStep(DEVICE, step);
+    const good = { deviceId: DEVICE, verdict: 'good', problems: [] } as unknown as NonNullable<RepairResult['found']>;
+    reports.recordKeyRepair(DEVICE, { ...base, cloudConnected: true, messages: ['Keys are in order.'], needsDecision: null, found: good });
+    expect((await reports.finish(DEVICE, { platformName: 'Photon', virtual: false })).outcome).toBe('nothing-to-do');
+    reports.recordStep(DEVICE, step);
+    reports.recordKeyRepair(DEVICE, { ...base, cloudConnected: null, messages: ['Unknown.', 'Nothing was written.'], needsDecision: 'regenerate-unproven-key' });
+    const undecided = await reports.finish(DEVICE, { platformName: 'Photon', virtual: false });
+    expect(undecided.outcome).toBe('undecided');
+    expect(undecided.whatHappened).toContain('Nothing was written');
+    expect(undecided.whatHappened).not.toMatch(/rescued\./);
   });
 
   it('writes the report by itself when an operation of a finishing kind ends', async () => {

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DeviceIdSchema, type OperationFinished, type OperationKind } from '../../../shared/domain';
 import { FindingSchema, type Finding } from '../../../shared/contract/diagnosis';
-import { SlotHashesSchema } from '../../../shared/contract/keys';
-import { RescueReportSchema, type RescueReport } from '../../../shared/contract/reports';
+import { RepairResultSchema, SlotHashesSchema, type RepairResult } from '../../../shared/contract/keys';
+import { RescueReportSchema, type KeyRepairFacts, type RescueReport } from '../../../shared/contract/reports';
 import { RescueError } from '../../../shared/errors';
 import type { EventBus } from '../../rpc/event-bus';
 import { readJsonFile, writeJsonAtomic } from '../cloud/atomic-json';
 import { scrubSecrets } from '../operations/operation-log';
 import { reportMarkdown } from './report-markdown';
-import { outcomeOf, whatHappened, type ReportStep } from './report-story';
+import { outcomeOf, VERIFY_STEP_NAME, whatHappened, type ReportStep } from './report-story';
 
 export type SlotHashes = z.infer<typeof SlotHashesSchema>;
 export type ReportSummary = Pick<RescueReport, 'reportId' | 'deviceId' | 'createdAt' | 'outcome'>;
@@ -36,6 +36,7 @@ interface RescueSession {
   steps: ReportStep[];
   slots: { before: SlotHashes | null; after: SlotHashes | null };
   backups: { backupId: string; location: string }[];
+  keyRepairs: KeyRepairFacts[];
 }
 
 /** Only the parts of diagnosis and repair results a report needs, so other fields may change freely. */
@@ -53,7 +54,7 @@ const STEP_NAMES: Record<OperationFinished['kind'], string> = {
   restore: 'Restore a backup',
   'repair-keys': 'Repair cloud keys',
   flash: 'Flash firmware',
-  verify: 'Verify the cloud connection',
+  verify: VERIFY_STEP_NAME,
   rescue: 'Rescue',
 };
 
@@ -110,11 +111,20 @@ export class ReportService {
     if (!backups.some((b) => b.backupId === backup.backupId)) backups.push({ backupId: backup.backupId, location: backup.location });
   }
 
+  /** The measured facts of a key repair: what it found, backed up, generated, wrote, uploaded, and whether the cloud confirmed. */
+  recordKeyRepair(deviceId: string, result: RepairResult): void {
+    const session = this.session(deviceId);
+    for (const backup of result.backups ?? (result.backupId ? [{ backupId: result.backupId, location: 'the app’s backup folder' }] : [])) {
+      this.recordBackup(deviceId, backup);
+    }
+    session.keyRepairs.push(repairFacts(result));
+  }
+
   /** Writes the report of the device's rescue so far and starts a fresh session for it. */
   async finish(deviceId: string, device: { platformName: string; virtual: boolean }): Promise<RescueReport> {
     const session = this.session(deviceId);
     const created = this.now();
-    const outcome = outcomeOf(session.findings, session.steps);
+    const outcome = outcomeOf(session.findings, session.steps, session.keyRepairs);
     let reportId = `${deviceId}-${compactTime(created)}`;
     for (let n = 1; await this.exists(reportId); n++) reportId = `${deviceId}-${compactTime(created)}-${n}`;
     const report = RescueReportSchema.parse({
@@ -124,7 +134,7 @@ export class ReportService {
       virtual: device.virtual,
       createdAt: created.toISOString(),
       outcome,
-      whatHappened: whatHappened(session.findings, session.steps, outcome),
+      whatHappened: whatHappened(session.findings, session.steps, outcome, session.keyRepairs, session.backups),
       ...session,
     });
     await writeJsonAtomic(join(this.dir, `${reportId}.json`), report);
@@ -180,6 +190,8 @@ export class ReportService {
     });
     const diagnosis = FindingsResultSchema.safeParse(finished.result);
     if (diagnosis.success) this.recordFindings(finished.deviceId, diagnosis.data.findings);
+    const keyRepair = RepairResultSchema.safeParse(finished.result);
+    if (keyRepair.success) this.recordKeyRepair(finished.deviceId, keyRepair.data);
     const repair = SlotsResultSchema.safeParse(finished.result);
     if (repair.success) {
       const slots = this.session(finished.deviceId).slots;
@@ -207,7 +219,7 @@ export class ReportService {
       if (!DeviceIdSchema.safeParse(deviceId).success) {
         throw new RescueError('INVALID_INPUT', `"${deviceId}" is not a device ID.`, 'A device ID is 24 lower-case hex digits.');
       }
-      session = { findings: [], steps: [], slots: { before: null, after: null }, backups: [] };
+      session = { findings: [], steps: [], slots: { before: null, after: null }, backups: [], keyRepairs: [] };
       this.sessions.set(deviceId, session);
     }
     return session;
@@ -219,6 +231,28 @@ export class ReportService {
       () => false,
     );
   }
+}
+
+function repairFacts(r: RepairResult): KeyRepairFacts {
+  const wrote = r.keyWritten || r.serverKeyWritten;
+  const keys: KeyRepairFacts['keys'] =
+    r.action === 'none-needed' || !r.after.privateKeySha256 ? [] : [{ origin: r.action, publicKeySha256: r.after.privateKeySha256 }];
+  return {
+    action: r.action,
+    problemsFound: r.found?.problems ?? [],
+    verdictBefore: r.found?.verdict ?? null,
+    keys,
+    deviceKeyWritten: r.keyWritten,
+    serverKeyWritten: r.serverKeyWritten,
+    // A repair result exists only after every write was read back and compared (VERIFY_MISMATCH otherwise).
+    verified: wrote,
+    upload: r.upload,
+    cloudConnected: r.cloudConnected,
+    offlineReason: r.offlineReason ?? null,
+    fellBackToNewKey: r.fellBackToNewKey === true,
+    needsDecision: (r.needsDecision ?? null) !== null,
+    messages: r.messages.map(scrubSecrets),
+  };
 }
 
 /** 2026-11-25T08:47:01.123Z → 20261125T084701123Z: sortable and safe in a file name. */

@@ -12,16 +12,19 @@ export function BackupRow({ backup, onChanged }: { backup: BackupSummary; onChan
   const [check, setCheck] = useState<{ ok: boolean; problems: string[] } | null>(null);
   const { problem, guard } = useGuarded();
   const [confirming, setConfirming] = useState(false);
-  const { run, start } = useOperation<unknown>();
+  const { run, start, reset } = useOperation<unknown>();
   const readOnly = useReadOnly();
 
   const verify = () => guard(async () => setCheck(await getApi().call('backups.verify', { backupId: backup.backupId })));
 
-  const restore = async () => {
+  const restore = async (decision: { force?: boolean; uploadKey?: boolean } = {}) => {
     setConfirming(false);
-    const r = await start(() => getApi().call('backups.restore', { backupId: backup.backupId }));
+    const r = await start(() => getApi().call('backups.restore', { backupId: backup.backupId, ...decision }));
     if (r.status === 'succeeded') onChanged();
   };
+  // The backup's key is not one the cloud is known to hold: restoring it is the user's decision.
+  const needsDecision = run.status === 'failed' && run.problem.code === 'RESTORE_NEEDS_DECISION';
+  const restored = run.status === 'succeeded' ? (run.result as { upload?: string; messages?: string[] } | undefined) : undefined;
 
   return (
     <li className="backup" data-testid={`backup-${backup.backupId}`}>
@@ -70,8 +73,28 @@ export function BackupRow({ backup, onChanged }: { backup: BackupSummary; onChan
           {check.ok ? 'All files match their recorded fingerprints.' : `Problems: ${check.problems.join(' ')}`}
         </p>
       )}
-      <OperationPanel run={run} testId="restore" />
-      {run.status === 'succeeded' && <p role="status">Restored and verified.</p>}
+      {needsDecision ? (
+        <div className="notice notice-warn" role="group" aria-label="Restore an old key" data-testid="restore-decision">
+          <p>{run.problem.message}</p>
+          <p>Upload its public key so the device can connect with it (you must be signed in), or restore it as it is if you know the cloud still has it.</p>
+          <button type="button" className="btn btn-primary" data-testid="restore-upload" disabled={readOnly} onClick={() => void restore({ uploadKey: true })}>
+            Restore and upload its public key
+          </button>
+          <button type="button" className="btn" data-testid="restore-force" disabled={readOnly} onClick={() => void restore({ force: true })}>
+            Restore anyway
+          </button>
+          <button type="button" className="btn" onClick={reset}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <OperationPanel run={run} testId="restore" />
+      )}
+      {run.status === 'succeeded' && (
+        <p role="status" data-testid="restore-done">
+          Restored and verified.{restored?.messages?.length ? ` ${restored.messages.join(' ')}` : ''}
+        </p>
+      )}
       {problem && <ErrorNotice problem={problem} />}
     </li>
   );

@@ -75,30 +75,77 @@ const HEADLINE: Record<RepairResult['action'], string> = {
   'kept-key': 'The device key was kept; only the server key needed rewriting.',
 };
 
+const OFFLINE_TEXT: Record<NonNullable<RepairResult['offlineReason']>, string> = {
+  'cloud-refused-key': 'The cloud refused the device key.',
+  'cloud-unreachable': 'The cloud server could not be reached.',
+  'no-network': 'The device did not get onto its network.',
+  unknown: 'The device did not say why.',
+};
+
 function RepairSummary({ result }: { result: RepairResult }) {
-  const headline = HEADLINE[result.action];
+  if (result.needsDecision) return <RegenerateDecision result={result} />;
+  const proven = result.action !== 'none-needed' || result.found?.verdict !== 'unknown';
+  const headline = result.action === 'none-needed' && result.found && result.found.verdict !== 'good' ? 'Nothing was written.' : HEADLINE[result.action];
+  const online = result.cloudConnected === true;
   return (
-    <div className="notice notice-ok" role="status" data-testid="repair-result" data-action={result.action}>
+    <div className={`notice ${online || (result.action === 'none-needed' && proven) ? 'notice-ok' : 'notice-warn'}`} role="status" data-testid="repair-result" data-action={result.action}>
       <p>
         <strong>{headline}</strong>
         {result.serverKeyWritten ? ' The server key was rewritten too.' : ''}
       </p>
       <p>{UPLOAD_TEXT[result.upload]}</p>
       {result.cloudConnected !== null && (
-        <p data-testid="repair-cloud">{result.cloudConnected ? 'The device is back on the cloud (breathing cyan).' : 'The device has not reached the cloud yet.'}</p>
+        <p data-testid="repair-cloud">
+          {result.cloudConnected
+            ? 'The device is back on the cloud (breathing cyan).'
+            : `Repaired, not yet online. ${result.offlineReason ? OFFLINE_TEXT[result.offlineReason] : ''}`}
+        </p>
       )}
+      {result.fellBackToNewKey && <p>The restored key was refused by the cloud, so a new key was generated and uploaded.</p>}
       {result.messages.map((m) => (
         <p key={m}>
           <RichText text={m} />
         </p>
       ))}
-      {result.backupId && <p>Backup saved as {result.backupId} (see Backups).</p>}
+      {(result.backups ?? (result.backupId ? [{ backupId: result.backupId, location: '' }] : [])).map((b) => (
+        <p key={b.backupId}>
+          Backup saved as {b.backupId}
+          {b.location ? (
+            <>
+              {' '}
+              in <code>{b.location}</code>
+            </>
+          ) : null}{' '}
+          (see Backups).
+        </p>
+      ))}
       {result.keyFile && (
         <p>
           The device key was also saved (owner-only) at <code>{result.keyFile}</code>.
         </p>
       )}
       <SlotHashes before={result.before} after={result.after} />
+    </div>
+  );
+}
+
+/** The keys could not be proven good or bad: nothing was written; the user picks what they saw, or regenerates. */
+function RegenerateDecision({ result }: { result: RepairResult }) {
+  const readOnly = useReadOnly();
+  return (
+    <div className="notice notice-warn" role="group" aria-label="Key repair needs your decision" data-testid="repair-decision">
+      {result.messages.slice(0, 1).map((m) => (
+        <p key={m}>
+          <RichText text={m} />
+        </p>
+      ))}
+      <p>Nothing was written. Did the LED blink cyan with red or orange bursts before? Then the cloud refuses the key and a new one fixes it.</p>
+      <button type="button" className="btn btn-primary" data-testid="repair-led-refused" disabled={readOnly} onClick={() => void startRepair(result.deviceId, 'new', { ledPatternId: 'cyan-red-burst' })}>
+        Yes, it blinked cyan with bursts: repair
+      </button>
+      <button type="button" className="btn" data-testid="repair-regenerate" disabled={readOnly} onClick={() => void startRepair(result.deviceId, 'new', { regenerateIfUnknown: true })}>
+        Replace the key anyway
+      </button>
     </div>
   );
 }

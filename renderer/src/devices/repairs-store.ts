@@ -35,10 +35,14 @@ export async function loadPendingRepairs(): Promise<void> {
 }
 
 /** A fresh repair, or the interrupted one resumed from its journal. */
-export async function startRepair(deviceId: string, mode: 'new' | 'resume' = 'new'): Promise<void> {
+export async function startRepair(
+  deviceId: string,
+  mode: 'new' | 'resume' = 'new',
+  evidence: { ledPatternId?: string; regenerateIfUnknown?: boolean } = {},
+): Promise<void> {
   setRun(deviceId, { status: 'running', operationId: null });
   const run = await followOperation<RepairResult>(
-    () => (mode === 'resume' ? getApi().call('keys.resume', { deviceId }) : getApi().call('keys.repair', { deviceId })),
+    () => (mode === 'resume' ? getApi().call('keys.resume', { deviceId }) : getApi().call('keys.repair', { deviceId, ...evidence })),
     (operationId) => setRun(deviceId, { status: 'running', operationId }),
   );
   setRun(deviceId, run);

@@ -6,6 +6,8 @@ const OUTCOME_TEXT: Record<RescueReport['outcome'], string> = {
   partly: 'Partly rescued',
   failed: 'Not rescued',
   'nothing-to-do': 'Nothing needed repair',
+  'repaired-not-online': 'Repaired, not yet online',
+  undecided: 'Not repaired: needs your decision',
 };
 
 /** "What happened and why": findings, each step with result and time, key slot fingerprints, backups. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceLab } from '../../../lab/device-lab';
-import { VirtualCloud, VIRTUAL_CLOUD_PROFILE_ID } from '../../../lab/cloud/virtual-cloud';
+import { VirtualCloud, VIRTUAL_CLOUD_PROFILE_ID, type VirtualCloudOptions } from '../../../lab/cloud/virtual-cloud';
 import type { TimingName } from '../../../lab/util/timing';
 import { BackupStore } from '../../backups/backup-store';
 import { CloudService } from '../../cloud/cloud-service';
@@ -31,9 +31,11 @@ export interface LabRig {
 }
 
 /** The real services (USB, DFU, cloud, keys) against the device lab and the virtual cloud. */
-export async function startLabRig(opts: { timing?: TimingName; seed?: number; keyTiming?: Partial<KeyServiceTiming> } = {}): Promise<LabRig> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'keys-lab-'));
-  const cloud = new VirtualCloud();
+export async function startLabRig(
+  opts: { timing?: TimingName; seed?: number; keyTiming?: Partial<KeyServiceTiming>; dataDir?: string; cloud?: VirtualCloudOptions } = {},
+): Promise<LabRig> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'keys-lab-')));
+  const cloud = new VirtualCloud(opts.cloud);
   await cloud.start();
   const lab = new DeviceLab({ timing: opts.timing ?? 'fast', cloud, seed: opts.seed ?? 1 });
   const opLog = new OperationLog(null);
@@ -44,7 +46,7 @@ export async function startLabRig(opts: { timing?: TimingName; seed?: number; ke
   await cloudService.useProfile(VIRTUAL_CLOUD_PROFILE_ID);
   await cloudService.setToken(cloud.createToken('demo@particle.rescue'));
   const backups = new BackupStore(join(dataDir, 'backups'));
-  const keyTiming = { probeMs: 1_500, verifyMs: 15_000, pollMs: 25, ...opts.keyTiming };
+  const keyTiming = { probeMs: 1_500, verifyMs: 15_000, watchMs: 3_000, pollMs: 25, ...opts.keyTiming };
   const makeKeys = (): KeyService => new KeyService({ dataDir, backups, devices, dfu, cloud: cloudService, timing: keyTiming });
   const keys = makeKeys();
   const operations = new OperationRunner(null, opLog);
@@ -65,7 +67,8 @@ export async function startLabRig(opts: { timing?: TimingName; seed?: number; ke
       devices.close();
       await lab.close();
       await cloud.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      // A data folder handed in belongs to the caller (it outlives this rig, e.g. across processes).
+      if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -81,3 +84,4 @@ export async function settled(device: VirtualParticleDevice, stablePolls = 3): P
   }
   return device;
 }
+
