@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   'SERIAL_UNAVAILABLE',
   'FILE_ERROR',
   'RESTORE_NOT_SUPPORTED',
+  'CONSENT_REQUIRED',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

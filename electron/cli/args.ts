@@ -1,7 +1,7 @@
 import type { ParsedArgs } from './types';
 
 /** Flags that never take a value; every other `--name` takes the next word (or `--name=value`). */
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'dry-run', 'read-only', 'station', 'yes', 'no-hardware', 'open']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'dry-run', 'read-only', 'station', 'yes', 'no-hardware', 'open', 'allow-downgrade']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];

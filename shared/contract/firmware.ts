@@ -62,6 +62,11 @@ export const FlashPlanSchema = z.object({
   problems: z.array(FileProblemSchema),
   /** Worth knowing, not blocking (e.g. the device's own modules could not be read to check dependencies). */
   warnings: z.array(FileProblemSchema),
+  /**
+   * The device would run afterwards, but the user gives something up (a Device OS downgrade, an app left in
+   * safe mode): shown before anything is written; the flash needs explicit consent (allowDowngrade).
+   */
+  consent: z.array(FileProblemSchema),
 });
 export type FlashPlan = z.infer<typeof FlashPlanSchema>;
 
@@ -101,7 +106,7 @@ export const firmwareMethods = {
     'Order, place and check a set of modules for a device, before anything is written.',
   ),
   'firmware.flash': command(
-    z.object({ deviceId: DeviceIdSchema, files: z.array(FirmwareFileSchema).min(1).max(16) }),
+    z.object({ deviceId: DeviceIdSchema, files: z.array(FirmwareFileSchema).min(1).max(16), allowDowngrade: z.boolean().optional() }),
     OperationRefSchema,
     'Back up, flash with read-back verify, leave DFU and confirm the modules. Result: FlashResult.',
   ),

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { RELEASES } from '../../lab/scenarios/firmware-sets';
+import type { Services } from '../../services/container';
+import { photonRelease, startRig, type Rig } from '../../services/firmware/testing/lab-rig';
 import { photonSystemPart1, photonUserPart } from '../../services/firmware/testing/test-modules';
-import type { CliEnv } from '../types';
+import type { CliEnv, ParsedArgs } from '../types';
 import { commands } from './firmware';
 
 const dir = mkdtempSync(join(tmpdir(), 'fw-cli-'));
@@ -49,5 +52,47 @@ describe('firmware CLI commands', () => {
 
   it('refuses a missing file with FILE_ERROR', async () => {
     await expect(inspect.run({ positionals: [join(dir, 'nope.bin')], flags: {} }, env(false))).rejects.toMatchObject({ code: 'FILE_ERROR' });
+  });
+});
+
+describe('flash on the lab', () => {
+  let rig: Rig | null = null;
+  afterEach(async () => {
+    await rig?.close();
+    rig = null;
+  });
+  const flashCmd = commands.find((c) => c.name === 'flash')!;
+
+  function labEnv(r: Rig, deviceId: string): CliEnv & { out: string[] } {
+    const out: string[] = [];
+    const services = { firmware: r.firmware, operations: r.operations, bus: { subscribe: () => () => undefined } } as unknown as Services;
+    return { out, json: false, print: (t) => out.push(t), printJson: (v) => out.push(JSON.stringify(v)), services: async () => services, deviceId: async (g) => g ?? deviceId };
+  }
+
+  it('prints the plan first; a downgrade needs --allow-downgrade (exit 1, nothing written), then flashes', async () => {
+    rig = startRig();
+    const device = await rig.lab.attach('photon-healthy');
+    const { systemParts, user } = photonRelease(4, RELEASES['0.6.4']);
+    const paths = [...systemParts, user].map((f) => {
+      const path = join(dir, `064-${f.fileName}`);
+      writeFileSync(path, f.data);
+      return path;
+    });
+    const before = device.readFlash(0x08060000, 0x8000);
+    const args = (flags: ParsedArgs['flags']): ParsedArgs => ({ positionals: [device.deviceId, ...paths], flags });
+
+    const refused = labEnv(rig, device.deviceId);
+    expect(await flashCmd.run(args({}), refused)).toBe(1);
+    const text = refused.out.join('\n');
+    expect(text).toMatch(/^Plan for /);
+    expect(text).toMatch(/needs your consent \(CONSENT_REQUIRED\): .*system part 2 v2302 with the older v110/);
+    expect(text).toMatch(/--allow-downgrade/);
+    expect(device.readFlash(0x08060000, 0x8000)).toEqual(before);
+
+    const accepted = labEnv(rig, device.deviceId);
+    expect(await flashCmd.run(args({ 'allow-downgrade': true }), accepted)).toBe(0);
+    const lines = accepted.out;
+    expect(lines.findIndex((l) => l.startsWith('Plan for '))).toBeLessThan(lines.findIndex((l) => /backed up as/.test(l)));
+    expect(lines.at(-1)).toMatch(/reports every module valid/);
   });
 });

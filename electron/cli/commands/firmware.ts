@@ -5,6 +5,7 @@ import type { FileProblem, FlashPlan, InspectResult, ModuleInfo } from '../../..
 import { DeviceIdSchema } from '../../../shared/domain';
 import { inspectFiles, toInspectResult, type FirmwareFile } from '../../services/firmware/inspect';
 import { describeModule, hex } from '../../services/firmware/module-format';
+import type { OperationContext } from '../../services/operations/operation-runner';
 import type { CliCommand, CliEnv } from '../types';
 
 async function readFiles(paths: string[]): Promise<FirmwareFile[]> {
@@ -47,7 +48,8 @@ function printPlan(plan: FlashPlan, env: CliEnv): void {
   for (const r of plan.invalidateFirst) env.print(`  clear ${r.what}: ${hex(r.address)}, ${r.length} bytes`);
   plan.steps.forEach((s, i) => env.print(`  ${i + 1}. ${s.label} via ${s.route === 'dfu' ? `DFU alt ${s.alt}` : 'control requests'} (${s.fileName}, ${s.length} bytes)`));
   env.print(plan.outcome);
-  for (const line of [...problemLines('problem', plan.problems), ...problemLines('warning', plan.warnings)]) env.print(line);
+  const lines = [...problemLines('problem', plan.problems), ...problemLines('needs your consent', plan.consent), ...problemLines('warning', plan.warnings)];
+  for (const line of lines) env.print(line);
 }
 
 const inspect: CliCommand = {
@@ -64,42 +66,65 @@ const inspect: CliCommand = {
 
 const flash: CliCommand = {
   name: 'flash',
-  summary: 'Back up, then flash firmware modules over DFU with read-back verification (--dry-run: show the plan only).',
-  usage: 'flash <deviceId> FILE… [--dry-run] [--json] [--virtual <scenario>]',
+  summary: 'Show the plan, back up, then flash firmware modules over DFU with read-back verification and a whole-device check after the restart (--dry-run: the plan only; --allow-downgrade: consent to an older Device OS or an app left in safe mode).',
+  usage: 'flash <deviceId> FILE… [--dry-run] [--allow-downgrade] [--json] [--virtual <scenario>]',
   async run(args, env) {
     const [first, ...rest] = args.positionals;
     const hasId = first !== undefined && DeviceIdSchema.safeParse(first.toLowerCase()).success;
     const deviceId = await env.deviceId(hasId ? first : undefined);
     const files = await readFiles(hasId ? rest : args.positionals);
     const services = await env.services();
+    const allowDowngrade = args.flags['allow-downgrade'] === true;
+    // The plan is printed before anything is written, so the user sees what will happen first.
+    const plan = await services.firmware.plan(deviceId, files);
     if (args.flags['dry-run']) {
-      const plan = await services.firmware.plan(deviceId, files);
       if (env.json) env.printJson(plan);
       else printPlan(plan, env);
       return plan.problems.length > 0 ? 1 : 0;
     }
-    let last = '';
-    const stop = services.bus.subscribe((event, payload) => {
-      const p = payload as { message?: string; deviceId?: string | null };
-      if (event !== 'operations.progress' || p.deviceId !== deviceId || !p.message || env.json) return;
-      // One line per module step and phase, not per block.
-      const line = p.message.replace(/: \d+%$/, '');
-      if (line !== last) env.print(line);
-      last = line;
-    });
-    try {
-      const result = await services.operations.run('flash', deviceId, (ctx) => services.firmware.flash(deviceId, files, ctx));
+    if (!env.json) printPlan(plan, env);
+    if (plan.problems.length > 0) {
+      if (env.json) env.printJson(plan);
+      return 1;
+    }
+    if (plan.consent.length > 0 && !allowDowngrade) {
+      if (env.json) env.printJson(plan);
+      else env.print('Nothing was written. Run the command again with --allow-downgrade to go ahead with the points above marked "needs your consent".');
+      return 1;
+    }
+    return runWithProgress(services, deviceId, env, 'flash', async (ctx) => {
+      const result = await services.firmware.flash(deviceId, files, ctx, { allowDowngrade });
       if (env.json) env.printJson(result);
       else {
-        printPlan(result.plan, env);
         env.print(result.backupId ? `Previous firmware backed up as ${result.backupId}.` : 'Nothing needed a backup.');
-        env.print(result.confirmation === 'confirmed' ? 'The device reports the new modules.' : 'Written and verified; the device could not report its modules.');
+        env.print(result.confirmation === 'confirmed' ? 'The device restarted and reports every module valid.' : 'Written and verified; the device could not report its modules.');
       }
       return 0;
-    } finally {
-      stop();
-    }
+    });
   },
 };
+
+/** Runs an operation, printing one line per module step and phase (not per block) in human mode. */
+export async function runWithProgress<T>(
+  services: Awaited<ReturnType<CliEnv['services']>>,
+  deviceId: string,
+  env: CliEnv,
+  kind: Parameters<Awaited<ReturnType<CliEnv['services']>>['operations']['run']>[0],
+  work: (ctx: OperationContext) => Promise<T>,
+): Promise<T> {
+  let last = '';
+  const stop = services.bus.subscribe((event, payload) => {
+    const p = payload as { message?: string; deviceId?: string | null };
+    if (event !== 'operations.progress' || p.deviceId !== deviceId || !p.message || env.json) return;
+    const line = p.message.replace(/: \d+%.*$/, '');
+    if (line !== last) env.print(line);
+    last = line;
+  });
+  try {
+    return await services.operations.run(kind, deviceId, work);
+  } finally {
+    stop();
+  }
+}
 
 export const commands: CliCommand[] = [inspect, flash];
