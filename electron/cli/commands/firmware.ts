@@ -8,7 +8,7 @@ import { describeModule, hex } from '../../services/firmware/module-format';
 import type { OperationContext } from '../../services/operations/operation-runner';
 import type { CliCommand, CliEnv } from '../types';
 
-async function readFiles(paths: string[]): Promise<FirmwareFile[]> {
+export async function readFiles(paths: string[]): Promise<FirmwareFile[]> {
   if (paths.length === 0) throw new RescueError('INVALID_INPUT', 'No firmware files given.', 'Name one or more .bin files or a Device OS release .zip.');
   return Promise.all(
     paths.map(async (path) => {
@@ -69,40 +69,52 @@ const flash: CliCommand = {
   summary: 'Show the plan, back up, then flash firmware modules over DFU with read-back verification and a whole-device check after the restart (--dry-run: the plan only; --allow-downgrade: consent to an older Device OS or an app left in safe mode).',
   usage: 'flash <deviceId> FILE… [--dry-run] [--allow-downgrade] [--json] [--virtual <scenario>]',
   async run(args, env) {
-    const [first, ...rest] = args.positionals;
-    const hasId = first !== undefined && DeviceIdSchema.safeParse(first.toLowerCase()).success;
-    const deviceId = await env.deviceId(hasId ? first : undefined);
-    const files = await readFiles(hasId ? rest : args.positionals);
-    const services = await env.services();
-    const allowDowngrade = args.flags['allow-downgrade'] === true;
-    // The plan is printed before anything is written, so the user sees what will happen first.
-    const plan = await services.firmware.plan(deviceId, files);
-    if (args.flags['dry-run']) {
-      if (env.json) env.printJson(plan);
-      else printPlan(plan, env);
-      return plan.problems.length > 0 ? 1 : 0;
-    }
-    if (!env.json) printPlan(plan, env);
-    if (plan.problems.length > 0) {
-      if (env.json) env.printJson(plan);
-      return 1;
-    }
-    if (plan.consent.length > 0 && !allowDowngrade) {
-      if (env.json) env.printJson(plan);
-      else env.print('Nothing was written. Run the command again with --allow-downgrade to go ahead with the points above marked "needs your consent".');
-      return 1;
-    }
-    return runWithProgress(services, deviceId, env, 'flash', async (ctx) => {
-      const result = await services.firmware.flash(deviceId, files, ctx, { allowDowngrade });
-      if (env.json) env.printJson(result);
-      else {
-        env.print(result.backupId ? `Previous firmware backed up as ${result.backupId}.` : 'Nothing needed a backup.');
-        env.print(result.confirmation === 'confirmed' ? 'The device restarted and reports every module valid.' : 'Written and verified; the device could not report its modules.');
-      }
-      return 0;
-    });
+    const { deviceId, paths } = await deviceAndPaths(args.positionals, env);
+    return planThenFlash(await env.services(), deviceId, await readFiles(paths), env, args.flags);
   },
 };
+
+/** `<deviceId> FILE…` where the ID may be left out (`--virtual` or a single attached device picks it). */
+export async function deviceAndPaths(positionals: string[], env: CliEnv): Promise<{ deviceId: string; paths: string[] }> {
+  const [first, ...rest] = positionals;
+  const hasId = first !== undefined && DeviceIdSchema.safeParse(first.toLowerCase()).success;
+  return { deviceId: await env.deviceId(hasId ? first : undefined), paths: hasId ? rest : positionals };
+}
+
+/**
+ * Prints the plan before anything is written; refuses (exit 1) a plan with problems, or one that needs consent
+ * without --allow-downgrade; then flashes with one progress line per module step. Shared by flash and update.
+ */
+export async function planThenFlash(
+  services: Awaited<ReturnType<CliEnv['services']>>,
+  deviceId: string,
+  files: FirmwareFile[],
+  env: CliEnv,
+  flags: Record<string, string | boolean>,
+): Promise<number> {
+  const allowDowngrade = flags['allow-downgrade'] === true;
+  const plan = await services.firmware.plan(deviceId, files);
+  if (flags['dry-run']) {
+    if (env.json) env.printJson(plan);
+    else printPlan(plan, env);
+    return plan.problems.length > 0 ? 1 : 0;
+  }
+  if (!env.json) printPlan(plan, env);
+  if (plan.problems.length > 0 || (plan.consent.length > 0 && !allowDowngrade)) {
+    if (env.json) env.printJson(plan);
+    else if (plan.problems.length === 0) env.print('Nothing was written. Run the command again with --allow-downgrade to go ahead with the points above marked "needs your consent".');
+    return 1;
+  }
+  return runWithProgress(services, deviceId, env, 'flash', async (ctx) => {
+    const result = await services.firmware.flash(deviceId, files, ctx, { allowDowngrade });
+    if (env.json) env.printJson(result);
+    else {
+      env.print(result.backupId ? `Previous firmware backed up as ${result.backupId}.` : 'Nothing needed a backup.');
+      env.print(result.confirmation === 'confirmed' ? 'The device restarted and reports every module valid.' : 'Written and verified; the device could not report its modules.');
+    }
+    return 0;
+  });
+}
 
 /** Runs an operation, printing one line per module step and phase (not per block) in human mode. */
 export async function runWithProgress<T>(

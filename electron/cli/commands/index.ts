@@ -8,5 +8,6 @@ import { command as labCommand } from './lab';
 import { command as logsCommand } from './logs';
 import { commands as reportCommands } from './reports';
 import { commands as rescueCommands } from './rescue';
+import { command as updateCommand } from './update';
 
-export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, ...rescueCommands, logsCommand, ...reportCommands, labCommand];
+export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, updateCommand, ...rescueCommands, logsCommand, ...reportCommands, labCommand];

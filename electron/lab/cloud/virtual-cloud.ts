@@ -7,6 +7,7 @@ import type { HandshakeResult, VirtualCloudLike } from '../cloud-link';
 import { CloudDevices, toSpkiDer, type RegisterDeviceInfo } from './cloud-devices';
 import { CloudHttpError, basicCredentials, bearerToken, readFields, sendJson } from './cloud-http';
 import { generateServerKeys, type ServerKeyPair } from './server-keys';
+import { DeviceOsReleases } from './device-os-releases';
 
 export { generateServerKeys, type ServerKeyPair };
 
@@ -46,6 +47,8 @@ export class VirtualCloud implements VirtualCloudLike {
   private port: number;
   private failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
   private readonly log: CloudRequestRecord[] = [];
+  /** Device OS releases built by the lab, served through the Device OS versions API. */
+  readonly deviceOs = new DeviceOsReleases((req, url) => void this.accounts.userOfToken(bearerToken(req, url)));
 
   constructor(options: VirtualCloudOptions = {}) {
     const now = options.now ?? (() => new Date());
@@ -176,6 +179,10 @@ export class VirtualCloud implements VirtualCloudLike {
     const url = new URL(req.url ?? '/', `http://${HOST}`);
     let status = 500;
     try {
+      if (this.failures.remaining === 0 && this.deviceOs.handle(req, res, url, this.baseUrl())) {
+        this.log.push({ method: req.method ?? 'GET', path: url.pathname, status: 200 });
+        return;
+      }
       const body = await this.route(req, url);
       status = 200;
       sendJson(res, status, body);

@@ -10,6 +10,8 @@ import { planFlash, type ExecutableStep, type PlannedFlash } from './flash-plan'
 import { inspectFiles, toInspectResult, type FirmwareFile } from './inspect';
 import { confirmModules } from './confirm-modules';
 import { readDfuInventory } from './dfu-inventory';
+import { verifyRelease, type CloudAccess, type DeviceOsRelease, type DeviceOsStore } from './device-os-store';
+import { isZip } from './zip-reader';
 import { describeModule } from './module-format';
 
 export interface FirmwareServiceDeps {
@@ -19,6 +21,8 @@ export interface FirmwareServiceDeps {
   opLog: OperationLog;
   /** How long to wait for the device to come back in normal mode after leaving DFU. */
   reenumerateTimeoutMs?: number;
+  /** Device OS downloads: the verified cache in the data folder and the device's signed-in cloud (null: not signed in). */
+  deviceOs?: { store: DeviceOsStore; access(deviceId: string): Promise<CloudAccess | null> };
 }
 
 type Phase = 'enter-dfu' | 'backup' | 'invalidate' | 'download' | 'verify' | 'leave';
@@ -100,6 +104,44 @@ export class FirmwareService {
     return { plan, backupId, modules: confirmed.modules, confirmation: 'confirmed' };
   }
 
+  /** The verified Device OS release (system parts) for this device's platform: cache first, else the device's cloud. */
+  async deviceOsRelease(deviceId: string, version: string, signal?: AbortSignal): Promise<DeviceOsRelease> {
+    const device = await this.deps.devices.find(deviceId);
+    const deviceOs = this.deps.deviceOs;
+    if (!deviceOs) throw new RescueError('CLOUD_AUTH_REQUIRED', 'Device OS downloads are not available here.', 'Pick the Device OS files or release zip yourself.');
+    return deviceOs.store.get(device.platformId, version, await deviceOs.access(deviceId), signal);
+  }
+
+  /**
+   * Device OS for this device, like `particle update`: the release's system parts fetched through the cloud's
+   * Device OS versions API (or from the cache offline, or the files the user picked), verified, then flashed
+   * with the same plan, consent and whole-device confirmation as any flash.
+   */
+  async updateDeviceOs(
+    deviceId: string,
+    request: { version?: string; files?: FirmwareFile[]; allowDowngrade?: boolean },
+    ctx: OperationContext,
+  ): Promise<FlashResult & { version: string; source: 'cloud' | 'cache' | 'files' }> {
+    const device = await this.deps.devices.find(deviceId);
+    const version = request.version ?? 'latest';
+    let files = request.files;
+    let source: 'cloud' | 'cache' | 'files' = 'files';
+    let resolved = version;
+    if (!files || files.length === 0) {
+      ctx.progress({ phase: 'download-os', message: `Getting Device OS ${version} for this device` });
+      const release = await this.deviceOsRelease(deviceId, version, ctx.signal);
+      ctx.log('firmware', 'info', `Device OS ${release.version} (${release.files.map((f) => f.fileName).join(', ')}) from the ${release.source === 'cloud' ? 'cloud, verified and cached' : 'cache, verified'}`);
+      files = release.files;
+      source = release.source;
+      resolved = release.version;
+    } else {
+      const problems = verifyRelease(device.platformId, files.filter((f) => !isZip(f.data)));
+      if (problems.length > 0) throw refusal(problems);
+    }
+    const result = await this.flash(deviceId, files, ctx, { allowDowngrade: request.allowDowngrade });
+    return { ...result, version: resolved, source };
+  }
+
   /** Writes the valid modules of a firmware backup back where they came from, verified by read-back. */
   async restoreFirmware(backupId: string, ctx: OperationContext): Promise<RestoreFirmwareResult> {
     const summary = await this.deps.backups.get(backupId);
@@ -177,11 +219,17 @@ export class FirmwareService {
   private async writeSteps(session: FlashSession, steps: ExecutableStep[], ctx: OperationContext, track: Track): Promise<void> {
     const total = steps.reduce((n, s) => n + 2 * s.image.length, 0);
     let done = 0;
+    const started = Date.now();
     for (const [i, { step, image }] of steps.entries()) {
       ctx.throwIfCancelled();
       const label = `${step.label} (${i + 1}/${steps.length})`;
       const report = (phase: 'download' | 'verify', verb: string) => (p: { bytesDone: number; bytesTotal: number }) =>
-        ctx.progress({ phase, message: `${verb} ${label}: ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%`, bytesDone: done + p.bytesDone, bytesTotal: total });
+        ctx.progress({
+          phase,
+          message: `${verb} ${label}: ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%${timeLeft(started, done + p.bytesDone, total)}`,
+          bytesDone: done + p.bytesDone,
+          bytesTotal: total,
+        });
       track.phase = 'download';
       track.current = label;
       await session.write(step.alt, step.address, image, { erase: true, onProgress: report('download', 'Writing'), signal: ctx.signal });
@@ -221,6 +269,14 @@ export class FirmwareService {
     }
     return this.tryReadModules(device, ctx.signal);
   }
+}
+
+/** ", about 40 s left" from the rate so far (measured, not assumed); empty until there is something to go on. */
+export function timeLeft(startedAt: number, done: number, total: number, now = Date.now()): string {
+  const elapsed = now - startedAt;
+  if (done <= 0 || done >= total || elapsed < 500) return '';
+  const seconds = Math.ceil(((total - done) * elapsed) / done / 1000);
+  return seconds >= 90 ? `, about ${Math.round(seconds / 60)} min left` : `, about ${seconds} s left`;
 }
 
 /** A context for work outside a running operation (a plan): no progress events, logs go nowhere. */

@@ -11,7 +11,7 @@ import { DfuService } from '../../dfu/dfu-service';
 import { OperationLog } from '../../operations/operation-log';
 import { OperationRunner, type OperationContext, type ProgressUpdate } from '../../operations/operation-runner';
 import { DeviceManager } from '../../usb/device-manager';
-import { FirmwareService } from '../firmware-service';
+import { FirmwareService, type FirmwareServiceDeps } from '../firmware-service';
 import type { FirmwareFile } from '../inspect';
 
 /** Test-only: the real USB, DFU and backup services against the device lab, the same graph the app builds. */
@@ -26,14 +26,14 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export function startRig(): Rig {
+export function startRig(extra: Pick<FirmwareServiceDeps, 'deviceOs'> = {}): Rig {
   const dir = mkdtempSync(join(tmpdir(), 'fw-lab-'));
   const lab = new DeviceLab({ timing: 'fast', seed: 1 });
   const opLog = new OperationLog(null);
   const devices = new DeviceManager({ sources: lab.source, serial: lab.serialAccess, opLog });
   const dfu = new DfuService({ devices, serial: lab.serialAccess, opLog, session: { retry: { attempts: 2, delayMs: 0 } } });
   const backups = new BackupStore(dir);
-  const firmware = new FirmwareService({ dfu, devices, backups, opLog, reenumerateTimeoutMs: 2_000 });
+  const firmware = new FirmwareService({ dfu, devices, backups, opLog, reenumerateTimeoutMs: 2_000, ...extra });
   return {
     lab, devices, dfu, backups, firmware, dir, operations: new OperationRunner(null, opLog),
     async close() {
@@ -73,13 +73,13 @@ export function flashOnLab(
 export const allValid = (device: VirtualParticleDevice) => device.modules().filter((m) => m.present).every((m) => m.integrity && m.dependencies);
 
 /** Call at the top of a test file: returns a rig starter whose rigs are closed after each test. */
-export function rigPerTest(): () => Rig {
+export function rigPerTest(): (extra?: Pick<FirmwareServiceDeps, 'deviceOs'>) => Rig {
   const rigs: Rig[] = [];
   afterEach(async () => {
     for (const rig of rigs.splice(0)) await rig.close();
   });
-  return () => {
-    const rig = startRig();
+  return (extra) => {
+    const rig = startRig(extra);
     rigs.push(rig);
     return rig;
   };
