@@ -24,6 +24,8 @@ export const ModuleInfoSchema = z.object({
   sha256: z.string(),
   productId: z.number().int().nullable(),
   productVersion: z.number().int().nullable(),
+  /** Where the stored CRC matched: 'whole-file' = only over an old padded image, not at the prefix's end address. */
+  crcCoverage: z.enum(['module', 'whole-file']).optional(),
 });
 export type ModuleInfo = z.infer<typeof ModuleInfoSchema>;
 

@@ -5,7 +5,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RELEASES } from '../../lab/scenarios/firmware-sets';
 import type { Services } from '../../services/container';
 import { photonRelease, startRig, type Rig } from '../../services/firmware/testing/lab-rig';
-import { photonSystemPart1, photonUserPart } from '../../services/firmware/testing/test-modules';
+import { crc32 } from '../../services/firmware/crc32';
+import { photonSystemPart1, photonUserPart, testZip } from '../../services/firmware/testing/test-modules';
 import type { CliEnv, ParsedArgs } from '../types';
 import { commands } from './firmware';
 
@@ -40,7 +41,7 @@ describe('firmware CLI commands', () => {
   it('inspect prints modules and exits 0 when every file is sound', async () => {
     const e = env(false);
     expect(await inspect.run({ positionals: [good], flags: {} }, e)).toBe(0);
-    expect(e.out.join('\n')).toMatch(/user firmware v6, platform 6[\s\S]*0x080a0000.*CRC ok, SHA-256 ok/);
+    expect(e.out.join('\n')).toMatch(/user firmware v6, Photon \(platform 6\)[\s\S]*0x080a0000.*CRC ok, SHA-256 ok/);
   });
 
   it('inspect --json prints one document and exits 1 on problems', async () => {
@@ -50,8 +51,35 @@ describe('firmware CLI commands', () => {
     expect(doc.files[1].problems.map((p) => p.code)).toEqual(['BAD_CRC', 'BAD_SHA']);
   });
 
-  it('refuses a missing file with FILE_ERROR', async () => {
-    await expect(inspect.run({ positionals: [join(dir, 'nope.bin')], flags: {} }, env(false))).rejects.toMatchObject({ code: 'FILE_ERROR' });
+  it('a missing file is reported with FILE_ERROR next to the other files’ results', async () => {
+    const e = env(false);
+    expect(await inspect.run({ positionals: [join(dir, 'nope.bin'), good], flags: {} }, e)).toBe(1);
+    const text = e.out.join('\n');
+    expect(text).toMatch(/user firmware v6, Photon \(platform 6\)/);
+    expect(text).toMatch(/nope\.bin\n {2}problem \(FILE_ERROR\): Could not read/);
+  });
+
+  it('tells the truth: padded-file CRC is a warning, zip member names are sanitised, a non-zip .zip is called that', async () => {
+    const user = photonUserPart();
+    user.fill(0, user.length - 4);
+    const padded = new Uint8Array(user.length + 0x400).fill(0xff);
+    padded.set(user);
+    new DataView(padded.buffer).setUint32(padded.length - 4, crc32(padded.subarray(0, padded.length - 4)), false);
+    const paddedPath = join(dir, 'padded.bin');
+    writeFileSync(paddedPath, padded);
+    const zipPath = join(dir, 'evil.zip');
+    writeFileSync(zipPath, testZip([{ name: 'app\u001b[31m\n.bin', data: photonUserPart() }]));
+    const fakeZip = join(dir, 'release.zip');
+    writeFileSync(fakeZip, photonUserPart());
+    const e = env(false);
+    expect(await inspect.run({ positionals: [paddedPath, zipPath, fakeZip], flags: {} }, e)).toBe(1);
+    expect(await inspect.run({ positionals: [paddedPath], flags: {} }, env(false))).toBe(0);
+    const text = e.out.join('\n');
+    expect(text).toMatch(/padded\.bin: user firmware .*\n.*CRC matches only over the padded file \(warning/);
+    expect(text).not.toMatch(/padded\.bin: user firmware[^\n]*\n[^\n]*CRC ok/);
+    expect(text).toMatch(/evil\.zip\/app\?\[31m\?\.bin: user firmware/);
+    expect(text.includes(String.fromCharCode(27))).toBe(false);
+    expect(text).toMatch(/release\.zip is named \.zip but is not a zip archive/);
   });
 });
 

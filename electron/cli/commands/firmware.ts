@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import { RescueError } from '../../../shared/errors';
 import type { FileProblem, FlashPlan, InspectResult, ModuleInfo } from '../../../shared/contract/firmware';
 import { DeviceIdSchema } from '../../../shared/domain';
-import { inspectFiles, toInspectResult, type FirmwareFile } from '../../services/firmware/inspect';
+import { inspectFiles, printable, toInspectResult, type FirmwareFile } from '../../services/firmware/inspect';
+import { platformName } from '../../services/firmware/flash-slots';
 import { describeModule, hex } from '../../services/firmware/module-format';
 import type { OperationContext } from '../../services/operations/operation-runner';
 import type { CliCommand, CliEnv } from '../types';
@@ -20,33 +21,38 @@ export async function readFiles(paths: string[]): Promise<FirmwareFile[]> {
   );
 }
 
+function crcText(m: ModuleInfo): string {
+  if (!m.crcOk) return 'CRC BAD';
+  return m.crcCoverage === 'whole-file' ? 'CRC matches only over the padded file (warning: not at its end address)' : 'CRC ok';
+}
+
 function moduleLine(m: ModuleInfo): string {
   const deps = m.dependencies.map((d) => `${describeModule(d.function, d.index)} ≥ v${d.version}`).join(', ') || 'none';
   const sha = m.sha256Ok === null ? 'no hash' : m.sha256Ok ? 'SHA-256 ok' : 'SHA-256 BAD';
   return [
-    `  ${m.fileName}: ${describeModule(m.function, m.index)} v${m.version}, platform ${m.platformId}`,
-    `    ${hex(m.startAddress)}–${hex(m.endAddress)} (${m.size} bytes), CRC ${m.crcOk ? 'ok' : 'BAD'}, ${sha}`,
+    `  ${printable(m.fileName)}: ${describeModule(m.function, m.index)} v${m.version}, ${platformName(m.platformId)} (platform ${m.platformId})`,
+    `    ${hex(m.startAddress)}–${hex(m.endAddress)} (${m.size} bytes), ${crcText(m)}, ${sha}`,
     `    depends on: ${deps}`,
   ].join('\n');
 }
 
 function problemLines(title: string, problems: FileProblem[]): string[] {
-  return problems.flatMap((p) => [`  ${title} (${p.code}): ${p.message}`, `    what to do: ${p.fix}`]);
+  return problems.flatMap((p) => [`  ${title} (${p.code}): ${printable(p.message)}`, `    what to do: ${p.fix}`]);
 }
 
 function printInspect(result: InspectResult, env: CliEnv): void {
   for (const file of result.files) {
-    env.print(`${file.fileName}`);
+    env.print(printable(file.fileName));
     for (const m of file.modules) env.print(moduleLine(m));
     for (const line of problemLines('problem', file.problems)) env.print(line);
   }
 }
 
 function printPlan(plan: FlashPlan, env: CliEnv): void {
-  env.print(`Plan for ${plan.deviceId} (platform ${plan.platformId}):`);
+  env.print(`Plan for ${plan.deviceId} (${platformName(plan.platformId)}, platform ${plan.platformId}):`);
   for (const b of plan.backupFirst) env.print(`  back up ${b.what}: ${hex(b.address)}, ${b.length} bytes`);
   for (const r of plan.invalidateFirst) env.print(`  clear ${r.what}: ${hex(r.address)}, ${r.length} bytes`);
-  plan.steps.forEach((s, i) => env.print(`  ${i + 1}. ${s.label} via ${s.route === 'dfu' ? `DFU alt ${s.alt}` : 'control requests'} (${s.fileName}, ${s.length} bytes)`));
+  plan.steps.forEach((s, i) => env.print(`  ${i + 1}. ${s.label} via ${s.route === 'dfu' ? `DFU alt ${s.alt}` : 'control requests'} (${printable(s.fileName)}, ${s.length} bytes)`));
   env.print(plan.outcome);
   const lines = [...problemLines('problem', plan.problems), ...problemLines('needs your consent', plan.consent), ...problemLines('warning', plan.warnings)];
   for (const line of lines) env.print(line);
@@ -57,7 +63,12 @@ const inspect: CliCommand = {
   summary: 'Read firmware module headers (.bin or Device OS .zip): addresses, versions, dependencies, CRC and SHA checks.',
   usage: 'inspect FILE… [--json]',
   async run(args, env) {
-    const result = toInspectResult(inspectFiles(await readFiles(args.positionals)));
+    if (args.positionals.length === 0) throw new RescueError('INVALID_INPUT', 'No firmware files given.', 'Name one or more .bin files or a Device OS release .zip.');
+    // Each file is read on its own: one that cannot be read is reported next to the others' results.
+    const read = await Promise.all(args.positionals.map((path) => readFiles([path]).then(([f]) => f, (error: unknown) => ({ path, error: error as RescueError }))));
+    const result = toInspectResult(inspectFiles(read.filter((r): r is FirmwareFile => 'data' in r)));
+    const unreadable = read.filter((r): r is { path: string; error: RescueError } => 'error' in r);
+    result.files.push(...unreadable.map(({ path, error }) => ({ fileName: basename(path), modules: [], problems: [{ code: error.code, message: error.message, fix: error.fix }] })));
     if (env.json) env.printJson(result);
     else printInspect(result, env);
     return result.files.some((f) => f.problems.length > 0) ? 1 : 0;

@@ -199,6 +199,7 @@ export function parseModule(fileName: string, input: Uint8Array): ParsedModule {
     sha256: hash.toString('hex'),
     productId,
     productVersion,
+    crcCoverage,
   };
   return { info, image, prefixOffset: offset, crcCoverage, crc: { stored, computed } };
 }
