@@ -96,6 +96,8 @@ export type FlashResult = z.infer<typeof FlashResultSchema>;
 
 export const RestoreFirmwareResultSchema = z.object({
   backupId: z.string(),
+  /** Backup of what the restore overwrote (null when nothing needed one). */
+  safetyBackupId: z.string().nullable().optional(),
   restored: z.array(z.object({ name: z.string(), address: z.number().int(), length: z.number().int() })),
 });
 export type RestoreFirmwareResult = z.infer<typeof RestoreFirmwareResultSchema>;

@@ -54,8 +54,11 @@ describe('FirmwareService on the device lab', () => {
     // One click: backups.restore dispatches firmware backups to the restorer FirmwareService registered.
     const restorer = rig.backups.restorerFor('firmware')!;
     const summary = await rig.backups.get(result.backupId!);
-    await rig.operations.run('restore', device.deviceId, (ctx) => restorer(summary, ctx));
+    const restored = (await rig.operations.run('restore', device.deviceId, (ctx) => restorer(summary, ctx))) as { safetyBackupId: string };
     expect(device.readFlash(0x080a0000, before.length)).toEqual(before);
+    // What the restore overwrote (the new app) was backed up first.
+    expect(restored.safetyBackupId).not.toBe(result.backupId);
+    expect(await rig.backups.read(restored.safetyBackupId, 'user-firmware-on-the-device-80a0000.bin')).toEqual(newUser);
     expect(device.mode).toBe('normal');
     expect(allValid(device)).toBe(true);
   });

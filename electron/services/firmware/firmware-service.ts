@@ -155,12 +155,17 @@ export class FirmwareService {
     const { planned } = await this.prepare(summary.deviceId, files, ctx);
     if (planned.plan.problems.length > 0) throw refusal(planned.plan.problems);
     const steps = planned.steps;
+    let safetyBackupId: string | null = null;
     await this.inSession(summary.deviceId, ctx, async (session, track) => {
-      track.backupId = backupId;
+      // What the restore overwrites is backed up first, like any flash: a restore can be undone too.
+      track.phase = 'backup';
+      const target = { deviceId: summary.deviceId, platformId: summary.platformId, reason: `before restoring backup ${backupId}` };
+      safetyBackupId = await backUpRegions(session, this.deps.backups, target, planned.backups, ctx);
+      track.backupId = safetyBackupId;
       await this.writeSteps(session, steps, ctx, track);
     });
     await this.modulesAfterRestart(summary.deviceId, ctx);
-    return { backupId, restored: steps.map((s) => ({ name: s.step.fileName, address: s.step.address, length: s.step.length })) };
+    return { backupId, safetyBackupId, restored: steps.map((s) => ({ name: s.step.fileName, address: s.step.address, length: s.step.length })) };
   }
 
   private async prepare(deviceId: string, files: FirmwareFile[], ctx: OperationContext): Promise<{ planned: PlannedFlash; device: AttachedDevice }> {
