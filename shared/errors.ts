@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'RESTORE_NOT_SUPPORTED',
   /** Restoring a key the cloud is not known to hold needs the user's decision (force, or upload its public key). */
   'RESTORE_NEEDS_DECISION',
+  'CONSENT_REQUIRED',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

@@ -67,7 +67,7 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
     io.err(`${error.message}\n\nUsage: particle-rescue ${command?.usage ?? '<command> [options]'}`);
     return 2;
   }
-  if (args.flags.version) {
+  if (args.flags.version === true) {
     io.out(`particle-rescue ${packageJson.version}`);
     return 0;
   }

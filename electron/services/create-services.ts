@@ -11,6 +11,7 @@ import type { AppConfig, Services } from './container';
 import { DfuService } from './dfu/dfu-service';
 import { DiagnosisService } from './diagnosis/diagnosis-service';
 import { FirmwareService } from './firmware/firmware-service';
+import { DeviceOsStore } from './firmware/device-os-store';
 import { KeyService } from './keys/key-service';
 import { LabAwareCloud } from './lab-aware-cloud';
 import { RealSerialAccess } from './logs/real-serial-access';
@@ -81,7 +82,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const deviceClouds = new LabAwareCloud(cloud, labCloud, isVirtual);
 
   const keys = new KeyService({ dataDir: config.dataDir, backups, devices, dfu, cloud: deviceClouds });
-  const firmware = new FirmwareService({ dfu, devices, backups, opLog });
+  const deviceOs = { store: new DeviceOsStore(join(config.dataDir, 'device-os')), access: (deviceId: string) => deviceClouds.accessFor(deviceId) };
+  const firmware = new FirmwareService({ dfu, devices, backups, opLog, deviceOs });
   // Any rescue gets a report: the wizard's rescue writes its own; a one-click repair, a flash or a restore here.
   const reports = new ReportService({
     dataDir: config.dataDir,

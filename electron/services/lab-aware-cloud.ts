@@ -39,4 +39,9 @@ export class LabAwareCloud {
   async sessionFor(deviceId: string): Promise<{ loggedIn: boolean }> {
     return this.pick(deviceId).session();
   }
+
+  /** API base URL and token of the cloud this device belongs to (Device OS downloads); null when signed out. */
+  accessFor(deviceId: string): Promise<{ apiBaseUrl: string; token: string } | null> {
+    return this.pick(deviceId).access();
+  }
 }

@@ -24,6 +24,8 @@ export const ModuleInfoSchema = z.object({
   sha256: z.string(),
   productId: z.number().int().nullable(),
   productVersion: z.number().int().nullable(),
+  /** Where the stored CRC matched: 'whole-file' = only over an old padded image, not at the prefix's end address. */
+  crcCoverage: z.enum(['module', 'whole-file']).optional(),
 });
 export type ModuleInfo = z.infer<typeof ModuleInfoSchema>;
 
@@ -98,6 +100,11 @@ export const FlashPlanSchema = z.object({
   problems: z.array(FileProblemSchema),
   /** Worth knowing, not blocking (e.g. the device's own modules could not be read to check dependencies). */
   warnings: z.array(FileProblemSchema),
+  /**
+   * The device would run afterwards, but the user gives something up (a Device OS downgrade, an app left in
+   * safe mode): shown before anything is written; the flash needs explicit consent (allowDowngrade).
+   */
+  consent: z.array(FileProblemSchema),
 });
 export type FlashPlan = z.infer<typeof FlashPlanSchema>;
 
@@ -125,6 +132,8 @@ export type FlashResult = z.infer<typeof FlashResultSchema>;
 
 export const RestoreFirmwareResultSchema = z.object({
   backupId: z.string(),
+  /** Backup of what the restore overwrote (null when nothing needed one). */
+  safetyBackupId: z.string().nullable().optional(),
   restored: z.array(z.object({ name: z.string(), address: z.number().int(), length: z.number().int() })),
 });
 export type RestoreFirmwareResult = z.infer<typeof RestoreFirmwareResultSchema>;
@@ -137,7 +146,7 @@ export const firmwareMethods = {
     'Order, place and check a set of modules for a device, before anything is written.',
   ),
   'firmware.flash': command(
-    z.object({ deviceId: DeviceIdSchema, files: firmwareFilesSchema(16).min(1) }),
+    z.object({ deviceId: DeviceIdSchema, files: firmwareFilesSchema(16).min(1), allowDowngrade: z.boolean().optional() }),
     OperationRefSchema,
     'Back up, flash with read-back verify, leave DFU and confirm the modules. Result: FlashResult.',
   ),

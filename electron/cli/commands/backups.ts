@@ -1,6 +1,7 @@
 import type { BackupSummary } from '../../../shared/contract/backups';
 import { RescueError } from '../../../shared/errors';
-import type { CliCommand } from '../types';
+import type { RestoreFirmwareResult } from '../../../shared/contract/firmware';
+import type { CliCommand, CliEnv } from '../types';
 
 export function formatBackups(backups: BackupSummary[]): string[] {
   if (backups.length === 0) return ['No backups yet.'];
@@ -41,6 +42,12 @@ export const backupsCommand: CliCommand = {
   },
 };
 
+function printFirmwareRestore(result: RestoreFirmwareResult, deviceId: string, env: CliEnv): void {
+  if (result.restored.length === 0) env.print(`Backup ${result.backupId} holds no intact modules to write back; nothing written.`);
+  for (const r of result.restored) env.print(`Restored ${r.name} to 0x${r.address.toString(16).padStart(8, '0')} (${r.length} bytes) on ${deviceId}, verified.`);
+  if (result.safetyBackupId) env.print(`What it held before is in backup ${result.safetyBackupId}.`);
+}
+
 export const restoreCommand: CliCommand = {
   name: 'restore',
   summary: 'Write a DCT backup back to its device (keys, server key, claim code; never boot flags), verified.',
@@ -54,8 +61,12 @@ export const restoreCommand: CliCommand = {
     // Restoring a key the cloud is not known to hold is a decision: upload its public key, or force.
     const decision = { force: args.flags.force === true, uploadKey: args.flags['upload-key'] === true };
     const result = await services.operations.run('restore', backup.deviceId, (ctx) => services.keys.restoreBackup(backupId, ctx, decision));
-    if (env.json || !('written' in result)) {
+    if (env.json) {
       env.printJson(result);
+      return 0;
+    }
+    if (!('written' in result)) {
+      printFirmwareRestore(result.result as RestoreFirmwareResult, backup.deviceId, env);
       return 0;
     }
     env.print(result.written.length ? `Restored ${result.written.join(', ')} to ${result.deviceId}, verified.` : `${result.deviceId} already matched the backup; nothing written.`);

@@ -8,6 +8,7 @@ import type { HandshakeResult, VirtualCloudLike } from '../cloud-link';
 import { CloudDevices, toSpkiDer, type RegisterDeviceInfo } from './cloud-devices';
 import { CloudHttpError, basicCredentials, bearerToken, checkHost, readFields, sendJson } from './cloud-http';
 import { generateServerKeys, type ServerKeyPair } from './server-keys';
+import { DeviceOsReleases } from './device-os-releases';
 
 export { generateServerKeys, type ServerKeyPair };
 
@@ -51,6 +52,8 @@ export class VirtualCloud implements VirtualCloudLike {
   private readonly log: CloudRequestRecord[] = [];
   /** This cloud's identity: a new virtual cloud does not hold the keys an earlier one held. */
   readonly instanceId: string;
+  /** Device OS releases built by the lab, served through the Device OS versions API. */
+  readonly deviceOs = new DeviceOsReleases((req, url) => void this.accounts.userOfToken(bearerToken(req, url)));
 
   constructor(options: VirtualCloudOptions = {}) {
     const now = options.now ?? (() => new Date());
@@ -183,6 +186,10 @@ export class VirtualCloud implements VirtualCloudLike {
     const url = new URL(req.url ?? '/', `http://${HOST}`);
     let status = 500;
     try {
+      if (this.failures.remaining === 0 && this.deviceOs.handle(req, res, url, this.baseUrl())) {
+        this.log.push({ method: req.method ?? 'GET', path: url.pathname, status: 200 });
+        return;
+      }
       const body = await this.route(req, url);
       status = 200;
       sendJson(res, status, body);

@@ -16,9 +16,9 @@ export function firmwareHandlers(deps: {
   return {
     'firmware.inspect': ({ files }) => firmware.inspect(decode(files)),
     'firmware.plan': ({ deviceId, files }) => firmware.plan(deviceId, decode(files)),
-    'firmware.flash': ({ deviceId, files }) => {
+    'firmware.flash': ({ deviceId, files, allowDowngrade }) => {
       const decoded = decode(files);
-      return operations.start('flash', deviceId, (ctx) => firmware.flash(deviceId, decoded, ctx));
+      return operations.start('flash', deviceId, (ctx) => firmware.flash(deviceId, decoded, ctx, { allowDowngrade }));
     },
   };
 }

@@ -253,6 +253,13 @@ export class CloudService {
     }
   }
 
+  /** The active profile's API base URL and token, for calls made elsewhere (Device OS downloads); null when signed out. */
+  async access(): Promise<{ apiBaseUrl: string; token: string } | null> {
+    const profile = await this.activeProfile();
+    const stored = await this.sessions.get(profile.id);
+    return stored ? { apiBaseUrl: profile.apiBaseUrl, token: stored.token } : null;
+  }
+
   private async tokenFor(profile: CloudProfile): Promise<string> {
     const stored = await this.sessions.get(profile.id);
     if (!stored) {

@@ -263,7 +263,7 @@ describe('protobuf payloads', () => {
       DeviceOSProtobuf.encode('GetModuleInfoReply', {
         modulesDeprecated: [
           { type: 2, index: 1, version: 1512, size: 262144, validity: 0 },
-          { type: 3, index: 1, version: 6, size: 4000, validity: 4, dependencies: [{ type: 2, index: 2, version: 2300 }] },
+          { type: 3, index: 1, version: 6, size: 4000, validity: 2, dependencies: [{ type: 2, index: 2, version: 2300 }] },
         ],
       }),
     );

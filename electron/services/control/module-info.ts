@@ -84,8 +84,16 @@ function dependency(raw: RawDependency, names: Record<number, ModuleFunction>): 
 }
 
 /**
- * Prefer the new-format list when the device sends one. The legacy list's `validity` is read as the
- * failed-check mask (0 = all checks passed), which is how the firmware-modules flags are meant.
+ * The legacy list's `validity` has its own bits (control/storage.proto FirmwareModuleValidityFlag: 0x01 integrity
+ * check failed, 0x02 dependency check failed); map them onto the new list's check bits (0x02, 0x04).
+ */
+function legacyFailedChecks(validity: number): number {
+  return (validity & 0x01 ? 0x02 : 0) | (validity & 0x02 ? 0x04 : 0);
+}
+
+/**
+ * Prefer the new-format list when the device sends one. The legacy list's `validity` is a failed-check
+ * mask (0 = all checks passed).
  */
 export function toDeviceModuleInfo(reply: Record<string, unknown>): DeviceModuleInfo[] {
   const modules = (reply.modules as RawModule[] | undefined) ?? [];
@@ -106,7 +114,7 @@ export function toDeviceModuleInfo(reply: Record<string, unknown>): DeviceModule
   return legacy.map((m) => ({
     ...dependency(m, LEGACY_FUNCTIONS),
     size: m.size ?? 0,
-    failedChecks: m.validity ?? 0,
+    failedChecks: legacyFailedChecks(m.validity ?? 0),
     valid: (m.validity ?? 0) === 0,
     store: 'main',
     dependencies: (m.dependencies ?? []).map((d) => dependency(d, LEGACY_FUNCTIONS)),

@@ -1,80 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlashPlanSchema, FlashResultSchema } from '../../../shared/contract/firmware';
 import { RescueError } from '../../../shared/errors';
-import { DeviceLab } from '../../lab/device-lab';
-import type { VirtualParticleDevice } from '../../lab/device/virtual-particle-device';
 import { buildModuleImage } from '../../lab/firmware-images';
 import { labPlatform } from '../../lab/platforms/lab-platforms';
 import { RELEASES, releaseModules } from '../../lab/scenarios/firmware-sets';
-import { BackupStore } from '../backups/backup-store';
-import { DfuService } from '../dfu/dfu-service';
-import { OperationLog } from '../operations/operation-log';
-import { OperationRunner, type OperationContext, type ProgressUpdate } from '../operations/operation-runner';
-import { DeviceManager } from '../usb/device-manager';
-import { FirmwareService } from './firmware-service';
 import type { FirmwareFile } from './inspect';
+import type { ProgressUpdate } from '../operations/operation-runner';
+import { allValid, flashOnLab, photonRelease, rigPerTest, type Rig } from './testing/lab-rig';
 import { testZip } from './testing/test-modules';
 
-interface Rig {
-  lab: DeviceLab;
-  devices: DeviceManager;
-  dfu: DfuService;
-  backups: BackupStore;
-  firmware: FirmwareService;
-  operations: OperationRunner;
-  close(): Promise<void>;
-}
+const startRig = rigPerTest();
 
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.close();
-});
-
-/** The real USB, DFU and backup services against the device lab: the same graph the app builds. */
-function startRig(): Rig {
-  const dir = mkdtempSync(join(tmpdir(), 'fw-lab-'));
-  const lab = new DeviceLab({ timing: 'fast', seed: 1 });
-  const opLog = new OperationLog(null);
-  const devices = new DeviceManager({ sources: lab.source, serial: lab.serialAccess, opLog });
-  const dfu = new DfuService({ devices, serial: lab.serialAccess, opLog, session: { retry: { attempts: 2, delayMs: 0 } } });
-  const backups = new BackupStore(dir);
-  const firmware = new FirmwareService({ dfu, devices, backups, opLog, reenumerateTimeoutMs: 2_000 });
-  const rig: Rig = {
-    lab, devices, dfu, backups, firmware, operations: new OperationRunner(null, opLog),
-    async close() {
-      await dfu.close();
-      devices.close();
-      await lab.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  rigs.push(rig);
-  return rig;
-}
-
-/** A fresh, valid Device OS 2.3.1 set for the Photon (different bytes from what the lab device holds). */
-function photonRelease(seed: number): { systemParts: FirmwareFile[]; user: FirmwareFile } {
-  const modules = releaseModules(labPlatform(6), RELEASES['2.3.1'], seed);
-  const at = (address: number) => modules.find((m) => m.address === address)!.image;
-  return {
-    systemParts: [
-      { fileName: 'system-part2.bin', data: at(0x08060000) },
-      { fileName: 'system-part1.bin', data: at(0x08020000) },
-    ],
-    user: { fileName: 'app.bin', data: at(0x080a0000) },
-  };
-}
-
-function flash(rig: Rig, deviceId: string, files: FirmwareFile[], onProgress: (u: ProgressUpdate) => void = () => undefined) {
-  return rig.operations.run('flash', deviceId, (ctx: OperationContext) =>
-    rig.firmware.flash(deviceId, files, { ...ctx, progress: (u) => { onProgress(u); ctx.progress(u); } }),
-  );
-}
-
-const allValid = (device: VirtualParticleDevice) => device.modules().filter((m) => m.present).every((m) => m.integrity && m.dependencies);
+const flash = (rig: Rig, deviceId: string, files: FirmwareFile[], onProgress?: (u: ProgressUpdate) => void) => flashOnLab(rig, deviceId, files, onProgress);
 
 describe('FirmwareService on the device lab', () => {
   it('photon-bad-system becomes healthy after flashing a valid system part set', async () => {
@@ -117,8 +54,11 @@ describe('FirmwareService on the device lab', () => {
     // One click: backups.restore dispatches firmware backups to the restorer FirmwareService registered.
     const restorer = rig.backups.restorerFor('firmware')!;
     const summary = await rig.backups.get(result.backupId!);
-    await rig.operations.run('restore', device.deviceId, (ctx) => restorer(summary, ctx));
+    const restored = (await rig.operations.run('restore', device.deviceId, (ctx) => restorer(summary, ctx))) as { safetyBackupId: string };
     expect(device.readFlash(0x080a0000, before.length)).toEqual(before);
+    // What the restore overwrote (the new app) was backed up first.
+    expect(restored.safetyBackupId).not.toBe(result.backupId);
+    expect(await rig.backups.read(restored.safetyBackupId, 'user-firmware-on-the-device-80a0000.bin')).toEqual(newUser);
     expect(device.mode).toBe('normal');
     expect(allValid(device)).toBe(true);
   });

@@ -20,6 +20,8 @@ export interface FlashSession {
 export interface FirmwareDfu {
   /** Puts the device into DFU mode when needed and opens its DFU interface. */
   openSession(deviceId: string, ctx: OperationContext): Promise<FlashSession>;
+  /** Releases an open session without leaving DFU mode (the device stays blinking yellow). */
+  closeSession?(deviceId: string): Promise<void>;
 }
 
 export interface FirmwareDevices {

@@ -9,6 +9,10 @@ import type { FirmwareBackups, FirmwareDevices, FirmwareDfu, FlashSession } from
 import { planFlash, type ExecutableStep, type PlannedFlash } from './flash-plan';
 import { inspectFiles, toInspectResult, type FirmwareFile } from './inspect';
 import { confirmModules } from './confirm-modules';
+import { readDfuInventory } from './dfu-inventory';
+import { verifyRelease, type CloudAccess, type DeviceOsRelease, type DeviceOsStore } from './device-os-store';
+import { isZip } from './zip-reader';
+import { describeModule } from './module-format';
 
 export interface FirmwareServiceDeps {
   dfu: FirmwareDfu;
@@ -17,6 +21,8 @@ export interface FirmwareServiceDeps {
   opLog: OperationLog;
   /** How long to wait for the device to come back in normal mode after leaving DFU. */
   reenumerateTimeoutMs?: number;
+  /** Device OS downloads: the verified cache in the data folder and the device's signed-in cloud (null: not signed in). */
+  deviceOs?: { store: DeviceOsStore; access(deviceId: string): Promise<CloudAccess | null> };
 }
 
 type Phase = 'enter-dfu' | 'backup' | 'invalidate' | 'download' | 'verify' | 'leave';
@@ -43,13 +49,29 @@ export class FirmwareService {
   }
 
   async plan(deviceId: string, files: FirmwareFile[], signal?: AbortSignal): Promise<FlashPlan> {
-    return (await this.prepare(deviceId, files, signal)).planned.plan;
+    try {
+      return (await this.prepare(deviceId, files, quietContext(deviceId, signal))).planned.plan;
+    } finally {
+      // A plan on its own leaves the device as it was: in DFU mode, but with its interface released.
+      await this.deps.dfu.closeSession?.(deviceId);
+    }
   }
 
-  async flash(deviceId: string, files: FirmwareFile[], ctx: OperationContext): Promise<FlashResult> {
-    const { planned, device } = await this.prepare(deviceId, files, ctx.signal);
+  /**
+   * `allowDowngrade` is the user's consent to what plan.consent lists (an older Device OS, an app left in safe
+   * mode); without it such a flash is refused before anything is written.
+   */
+  async flash(deviceId: string, files: FirmwareFile[], ctx: OperationContext, options: { allowDowngrade?: boolean } = {}): Promise<FlashResult> {
+    const { planned, device } = await this.prepare(deviceId, files, ctx);
     const { plan } = planned;
-    if (plan.problems.length > 0) throw refusal(plan.problems);
+    try {
+      if (plan.problems.length > 0) throw refusal(plan.problems);
+      if (plan.consent.length > 0 && !options.allowDowngrade) throw consentNeeded(plan);
+    } catch (error) {
+      await this.deps.dfu.closeSession?.(deviceId);
+      throw error;
+    }
+    for (const c of plan.consent) ctx.log('firmware', 'warn', `accepted by the user: ${c.message}`);
     ctx.progress({ phase: 'plan', message: plan.outcome });
     for (const w of plan.warnings) ctx.log('firmware', 'warn', w.message);
 
@@ -73,10 +95,51 @@ export class FirmwareService {
       ctx.log('firmware', 'warn', 'the device does not answer module-info requests; the flash was verified by read-back only');
       return { plan, backupId, modules: null, confirmation: 'unconfirmed' };
     }
-    const confirmed = confirmModules(plan.steps.map((s) => s.module), modules);
-    if (confirmed.problem) throw new RescueError('VERIFY_MISMATCH', confirmed.problem, 'Run the same flash again. If the device still disagrees, restore the backup and report it.', { backupId });
-    ctx.progress({ phase: 'done', message: `The device reports the flashed modules: ${plan.outcome}` });
+    const confirmed = confirmModules(plan.steps.map((s) => s.module), modules, device.platformId);
+    if (confirmed.problem) {
+      const failing = confirmed.modules.filter((m) => !m.valid);
+      throw new RescueError('VERIFY_MISMATCH', `Every module was written and verified, but the device is not healthy. ${confirmed.problem}`, confirmed.fix, { backupId, modules: confirmed.modules, failing });
+    }
+    ctx.progress({ phase: 'done', message: `The device reports every module valid: ${plan.outcome}` });
     return { plan, backupId, modules: confirmed.modules, confirmation: 'confirmed' };
+  }
+
+  /** The verified Device OS release (system parts) for this device's platform: cache first, else the device's cloud. */
+  async deviceOsRelease(deviceId: string, version: string, signal?: AbortSignal): Promise<DeviceOsRelease> {
+    const device = await this.deps.devices.find(deviceId);
+    const deviceOs = this.deps.deviceOs;
+    if (!deviceOs) throw new RescueError('CLOUD_AUTH_REQUIRED', 'Device OS downloads are not available here.', 'Pick the Device OS files or release zip yourself.');
+    return deviceOs.store.get(device.platformId, version, await deviceOs.access(deviceId), signal);
+  }
+
+  /**
+   * Device OS for this device, like `particle update`: the release's system parts fetched through the cloud's
+   * Device OS versions API (or from the cache offline, or the files the user picked), verified, then flashed
+   * with the same plan, consent and whole-device confirmation as any flash.
+   */
+  async updateDeviceOs(
+    deviceId: string,
+    request: { version?: string; files?: FirmwareFile[]; allowDowngrade?: boolean },
+    ctx: OperationContext,
+  ): Promise<FlashResult & { version: string; source: 'cloud' | 'cache' | 'files' }> {
+    const device = await this.deps.devices.find(deviceId);
+    const version = request.version ?? 'latest';
+    let files = request.files;
+    let source: 'cloud' | 'cache' | 'files' = 'files';
+    let resolved = version;
+    if (!files || files.length === 0) {
+      ctx.progress({ phase: 'download-os', message: `Getting Device OS ${version} for this device` });
+      const release = await this.deviceOsRelease(deviceId, version, ctx.signal);
+      ctx.log('firmware', 'info', `Device OS ${release.version} (${release.files.map((f) => f.fileName).join(', ')}) from the ${release.source === 'cloud' ? 'cloud, verified and cached' : 'cache, verified'}`);
+      files = release.files;
+      source = release.source;
+      resolved = release.version;
+    } else {
+      const problems = verifyRelease(device.platformId, files.filter((f) => !isZip(f.data)));
+      if (problems.length > 0) throw refusal(problems);
+    }
+    const result = await this.flash(deviceId, files, ctx, { allowDowngrade: request.allowDowngrade });
+    return { ...result, version: resolved, source };
   }
 
   /** Writes the valid modules of a firmware backup back where they came from, verified by read-back. */
@@ -89,25 +152,44 @@ export class FirmwareService {
     );
     if (files.length === 0) return { backupId, restored: [] };
     // The same checks as any flash: the right platform, intact images, dependencies the device still meets.
-    const { planned } = await this.prepare(summary.deviceId, files, ctx.signal);
+    const { planned } = await this.prepare(summary.deviceId, files, ctx);
     if (planned.plan.problems.length > 0) throw refusal(planned.plan.problems);
     const steps = planned.steps;
+    let safetyBackupId: string | null = null;
     await this.inSession(summary.deviceId, ctx, async (session, track) => {
-      track.backupId = backupId;
+      // What the restore overwrites is backed up first, like any flash: a restore can be undone too.
+      track.phase = 'backup';
+      const target = { deviceId: summary.deviceId, platformId: summary.platformId, reason: `before restoring backup ${backupId}` };
+      safetyBackupId = await backUpRegions(session, this.deps.backups, target, planned.backups, ctx);
+      track.backupId = safetyBackupId;
       await this.writeSteps(session, steps, ctx, track);
     });
     await this.modulesAfterRestart(summary.deviceId, ctx);
-    return { backupId, restored: steps.map((s) => ({ name: s.step.fileName, address: s.step.address, length: s.step.length })) };
+    return { backupId, safetyBackupId, restored: steps.map((s) => ({ name: s.step.fileName, address: s.step.address, length: s.step.length })) };
   }
 
-  private async prepare(deviceId: string, files: FirmwareFile[], signal?: AbortSignal): Promise<{ planned: PlannedFlash; device: AttachedDevice }> {
+  private async prepare(deviceId: string, files: FirmwareFile[], ctx: OperationContext): Promise<{ planned: PlannedFlash; device: AttachedDevice }> {
     const device = await this.deps.devices.find(deviceId);
     const inspected = inspectFiles(files);
     // Everything that can be decided from the files alone is decided before any request reaches the device.
     const offline = planFlash({ deviceId, platformId: device.platformId, inspected, installed: null });
     if (offline.plan.problems.length > 0) return { planned: offline, device };
-    const installed = device.usbMode === 'normal' ? await this.tryReadModules(device, signal) : null;
+    const installed = await this.inventory(device, ctx);
     return { planned: planFlash({ deviceId, platformId: device.platformId, inspected, installed }), device };
+  }
+
+  /** The device's modules in any mode: module-info request in normal mode, its flash read over DFU in DFU mode. */
+  async inventory(device: AttachedDevice, ctx: OperationContext): Promise<DeviceModuleInfo[] | null> {
+    if (device.usbMode === 'normal') return this.tryReadModules(device, ctx.signal);
+    if (device.usbMode !== 'dfu') return null;
+    try {
+      const session = await this.deps.dfu.openSession(device.deviceId, ctx);
+      return await readDfuInventory(session, device.platformId, ctx.signal);
+    } catch (error) {
+      if (RescueError.is(error, 'CANCELLED')) throw error;
+      this.deps.opLog.write('firmware', 'warn', `modules could not be read over DFU: ${error instanceof Error ? error.message : String(error)}`, { deviceId: device.deviceId });
+      return null;
+    }
   }
 
   private async tryReadModules(device: AttachedDevice, signal?: AbortSignal): Promise<DeviceModuleInfo[] | null> {
@@ -142,11 +224,17 @@ export class FirmwareService {
   private async writeSteps(session: FlashSession, steps: ExecutableStep[], ctx: OperationContext, track: Track): Promise<void> {
     const total = steps.reduce((n, s) => n + 2 * s.image.length, 0);
     let done = 0;
+    const started = Date.now();
     for (const [i, { step, image }] of steps.entries()) {
       ctx.throwIfCancelled();
       const label = `${step.label} (${i + 1}/${steps.length})`;
       const report = (phase: 'download' | 'verify', verb: string) => (p: { bytesDone: number; bytesTotal: number }) =>
-        ctx.progress({ phase, message: `${verb} ${label}: ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%`, bytesDone: done + p.bytesDone, bytesTotal: total });
+        ctx.progress({
+          phase,
+          message: `${verb} ${label}: ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%${timeLeft(started, done + p.bytesDone, total)}`,
+          bytesDone: done + p.bytesDone,
+          bytesTotal: total,
+        });
       track.phase = 'download';
       track.current = label;
       await session.write(step.alt, step.address, image, { erase: true, onProgress: report('download', 'Writing'), signal: ctx.signal });
@@ -166,6 +254,17 @@ export class FirmwareService {
       device = await this.deps.devices.waitFor(deviceId, 'normal', { timeoutMs: this.deps.reenumerateTimeoutMs ?? 30_000, signal: ctx.signal });
     } catch (error) {
       if (RescueError.is(error, 'CANCELLED')) throw error;
+      const stuck = await this.deps.devices.find(deviceId).catch(() => null);
+      const failing = stuck?.usbMode === 'dfu' ? ((await this.inventory(stuck, ctx).catch(() => null)) ?? []).filter((m) => !m.valid) : [];
+      if (failing.length > 0) {
+        const names = failing.map((m) => `${describeModule(m.function, m.index)} v${m.version}`).join(', ');
+        throw new RescueError(
+          'VERIFY_MISMATCH',
+          `Every module was written and verified, but the device restarted into DFU mode: ${names} ${failing.length > 1 ? 'fail' : 'fails'} the bootloader's checks.`,
+          'Flash the complete Device OS release for this platform (every system part), then the app.',
+          { deviceId, failing },
+        );
+      }
       throw new RescueError(
         'DEVICE_GONE',
         'Every module was written and verified, but the device did not come back in normal mode.',
@@ -175,6 +274,39 @@ export class FirmwareService {
     }
     return this.tryReadModules(device, ctx.signal);
   }
+}
+
+/** ", about 40 s left" from the rate so far (measured, not assumed); empty until there is something to go on. */
+export function timeLeft(startedAt: number, done: number, total: number, now = Date.now()): string {
+  const elapsed = now - startedAt;
+  if (done <= 0 || done >= total || elapsed < 500) return '';
+  const seconds = Math.ceil(((total - done) * elapsed) / done / 1000);
+  return seconds >= 90 ? `, about ${Math.round(seconds / 60)} min left` : `, about ${seconds} s left`;
+}
+
+/** A context for work outside a running operation (a plan): no progress events, logs go nowhere. */
+function quietContext(deviceId: string, signal?: AbortSignal): OperationContext {
+  const own = signal ?? new AbortController().signal;
+  return {
+    operationId: 'plan',
+    deviceId,
+    signal: own,
+    progress: () => undefined,
+    log: () => undefined,
+    throwIfCancelled: () => {
+      if (own.aborted) throw new RescueError('CANCELLED', 'Cancelled.', 'Start again when ready.');
+    },
+  };
+}
+
+function consentNeeded(plan: FlashPlan): RescueError {
+  const list = plan.consent.map((c) => c.message).join(' ');
+  return new RescueError(
+    'CONSENT_REQUIRED',
+    `Nothing was written. This flash needs your consent first: ${list}`,
+    'Review the plan. To go ahead anyway, confirm it in the app or run the command again with --allow-downgrade.',
+    { consent: plan.consent },
+  );
 }
 
 function refusal(problems: FlashPlan['problems']): RescueError {

@@ -133,8 +133,8 @@ describe.runIf(fixtures)('planFlash on the real binaries', () => {
   });
 });
 
-describe('planFlash warnings', () => {
-  it('warns, without blocking, when Device OS would be downgraded', () => {
+describe('planFlash: consent and the whole device', () => {
+  it('asks for consent, before anything is written, when Device OS would be downgraded', () => {
     const p = planFlash({
       deviceId: DEVICE,
       platformId: 6,
@@ -142,10 +142,11 @@ describe('planFlash warnings', () => {
       installed: HEALTHY_PHOTON,
     });
     expect(p.plan.problems).toEqual([]);
-    expect(p.plan.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/v2302 with the older v1213/), expect.stringMatching(/v2302 with the older v1213/)]);
+    expect(p.plan.consent.map((w) => w.message)).toEqual([expect.stringMatching(/v2302 with the older v1213/), expect.stringMatching(/v2302 with the older v1213/)]);
+    expect(p.plan.warnings).toEqual([]);
   });
 
-  it('warns when the app already on the device would be left without the Device OS it needs', () => {
+  it('asks for consent when the app already on the device would be left without the Device OS it needs', () => {
     const device = HEALTHY_PHOTON.map((m) => (m.function === 'userPart' ? { ...m, dependencies: [{ function: 'systemPart' as const, index: 2, version: 2302 }] } : m));
     const p = planFlash({
       deviceId: DEVICE,
@@ -154,7 +155,30 @@ describe('planFlash warnings', () => {
       installed: device,
     });
     expect(p.plan.problems).toEqual([]);
-    expect(p.plan.warnings.at(-1)?.message).toMatch(/app on the device needs system part 2 v2302.*safe mode/);
+    expect(p.plan.consent.at(-1)?.message).toMatch(/app on the device needs system part 2 v2302.*safe mode/);
+  });
+
+  it('refuses a system part 2 that system part 1 left on the device does not accept (it would not boot)', () => {
+    const p = planFlash({
+      deviceId: DEVICE,
+      platformId: 6,
+      inspected: inspectFiles([{ fileName: 'sp2-old.bin', data: photonSystemPart2(110, { dependency: { function: 'systemPart', index: 1, version: 110 } }) }]),
+      installed: HEALTHY_PHOTON.map((m) => (m.function === 'systemPart' && m.index === 1 ? { ...m, dependencies: [{ function: 'systemPart' as const, index: 2, version: 207 }] } : m)),
+    });
+    expect(p.plan.problems.map((x) => x.message)).toEqual([expect.stringMatching(/system part 1 v2302 on the device needs system part 2 v207 or later; after this flash it has system part 2 v110 \(sp2-old.bin\).*would not start/)]);
+    expect(p.plan.problems[0].fix).toMatch(/Also flash system part 1 from the same Device OS release as sp2-old.bin/);
+    expect(p.plan.consent).toEqual([]);
+  });
+
+  it('refuses to leave a damaged system part on the device, and warns about a damaged app it keeps', () => {
+    const installed = HEALTHY_PHOTON.map((m) =>
+      m.function === 'systemPart' && m.index === 2 ? { ...m, failedChecks: 0x02, valid: false } : m.function === 'userPart' ? { ...m, failedChecks: 0x02, valid: false } : m,
+    );
+    const sp1 = planFlash({ deviceId: DEVICE, platformId: 6, inspected: inspectFiles([{ fileName: 'sp1.bin', data: photonSystemPart1() }]), installed });
+    expect(sp1.plan.problems.map((x) => x.message)).toContainEqual(expect.stringMatching(/system part 2 v2302 on the device fails its checks.*would not start/));
+    const both = planFlash({ deviceId: DEVICE, platformId: 6, inspected: inspectFiles([{ fileName: 'sp1.bin', data: photonSystemPart1() }, { fileName: 'sp2.bin', data: photonSystemPart2() }]), installed });
+    expect(both.plan.problems).toEqual([]);
+    expect(both.plan.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/user firmware v\d+ on the device fails its checks/)]);
   });
 });
 

@@ -6,6 +6,7 @@ import type { InspectedFile } from './inspect';
 import { problem } from './module-checks';
 import { FLAG, describeModule, hex, type ModuleFunction } from './module-format';
 import { orderModules } from './module-order';
+import { checkWholeDevice } from './whole-device';
 import type { ParsedModule } from './module-parser';
 
 export interface ExecutableStep {
@@ -124,25 +125,6 @@ function outcome(platformId: number, set: ModuleInfo[], installed: DeviceModuleI
   return `After flashing, the ${platformName(platformId)} runs ${parts.join(', ')}.`;
 }
 
-/**
- * Older Device OS than the device runs is allowed (it is how some rescues work) but never silently, and
- * neither is leaving the device's own app with a Device OS it was not built for (it would run in safe mode).
- */
-function downgrades(set: ModuleInfo[], installed: DeviceModuleInfo[] | null): FileProblem[] {
-  const older = set.flatMap((m) => {
-    const current = installed?.find((o) => o.store === 'main' && o.function === m.function && o.index === m.index);
-    if (!current || m.function === 'userPart' || current.version <= m.version) return [];
-    return [{ code: 'DOWNGRADE', message: `${m.fileName} replaces ${describeModule(m.function, m.index)} v${current.version} with the older v${m.version}.`, fix: 'Make sure this is the Device OS version you want; the user firmware must be built for it.' }];
-  });
-  const app = set.some((m) => m.function === 'userPart') ? undefined : installed?.find((o) => o.store === 'main' && o.function === 'userPart');
-  const stranded = (app?.dependencies ?? []).flatMap((d) => {
-    const provider = set.find((m) => m.function === d.function && m.index === d.index);
-    if (!provider || provider.version >= d.version) return [];
-    return [{ code: 'DEPENDENCY_UNMET', message: `The app on the device needs ${describeModule(d.function, d.index)} v${d.version} or later; after this flash it has v${provider.version}, so the device will start in safe mode (breathing magenta).`, fix: 'Also flash an app built for this Device OS version (e.g. Tinker for it).' }];
-  });
-  return [...older, ...stranded];
-}
-
 /** Pure: checks, orders and places a set of modules for one device. Nothing here touches USB. */
 export function planFlash(input: PlanInput): PlannedFlash {
   const { deviceId, platformId, inspected, installed } = input;
@@ -180,7 +162,9 @@ export function planFlash(input: PlanInput): PlannedFlash {
   const deps = checkDependencies(infos, installed);
   problems.push(...deps.problems);
 
-  const warnings = [...skipped, ...deps.warnings, ...downgrades(infos, installed)];
+  const whole = installed ? checkWholeDevice(infos, installed) : { problems: [], consent: [], warnings: [] };
+  problems.push(...whole.problems);
+  const warnings = [...skipped, ...deps.warnings, ...whole.warnings];
   const ordered = orderModules(modules);
   const steps: ExecutableStep[] = ordered.map((m) => ({
     image: m.image,
@@ -210,6 +194,7 @@ export function planFlash(input: PlanInput): PlannedFlash {
     outcome: problems.length > 0 ? 'Nothing will be written until the problems below are fixed.' : outcome(platformId, infos, installed),
     problems,
     warnings,
+    consent: problems.length > 0 ? [] : whole.consent,
   };
   return { plan, steps, backups };
 }

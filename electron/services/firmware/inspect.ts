@@ -22,13 +22,24 @@ function asProblem(error: unknown): FileProblem {
   throw error;
 }
 
+/** Names from archives are shown to people: control characters (terminal escapes, new lines) become '?'. */
+export function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+}
+
 /** Release archives carry notes and manifests next to the modules; only `.bin` members are firmware. */
 function expand(file: FirmwareFile): { members: FirmwareFile[]; problems: FileProblem[] } {
-  if (!isZip(file.data)) return { members: [file], problems: [] };
+  if (!isZip(file.data)) {
+    const misnamed = file.fileName.toLowerCase().endsWith('.zip')
+      ? [problem('FIRMWARE_INVALID', `${file.fileName} is named .zip but is not a zip archive.`, 'Download the Device OS release archive again, or rename the file if it is a .bin module.')]
+      : [];
+    return { members: [file], problems: misnamed };
+  }
   try {
     const members = readZip(file.fileName, file.data)
       .filter((e) => e.name.toLowerCase().endsWith('.bin'))
-      .map((e) => ({ fileName: `${file.fileName}/${e.name}`, data: e.data }));
+      .map((e) => ({ fileName: `${file.fileName}/${printable(e.name)}`, data: e.data }));
     if (members.length > 0) return { members, problems: [] };
     return {
       members,

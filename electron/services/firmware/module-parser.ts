@@ -18,7 +18,7 @@ export interface ParsedModule {
   crc: { stored: number; computed: number };
 }
 
-interface Prefix {
+export interface Prefix {
   start: number;
   end: number;
   flags: number;
@@ -31,7 +31,7 @@ interface Prefix {
 
 const FIX_REDOWNLOAD = 'Download the file again from its source (Particle release page or your build output) and retry.';
 
-function readPrefix(view: DataView, offset: number): Prefix {
+export function readPrefix(view: DataView, offset: number): Prefix {
   const dep = (at: number) => ({ functionCode: view.getUint8(at), index: view.getUint8(at + 1), version: view.getUint16(at + 2, true) });
   return {
     start: view.getUint32(offset, true),
@@ -46,7 +46,7 @@ function readPrefix(view: DataView, offset: number): Prefix {
 }
 
 /** Why a candidate prefix is not a module header, or null when it is plausible. */
-function implausible(p: Prefix, offset: number): string | null {
+export function implausible(p: Prefix, offset: number): string | null {
   if (p.end <= p.start) return `end address ${hex(p.end)} is not after start address ${hex(p.start)}`;
   if (p.end - p.start > MAX_MODULE_LENGTH) return `module length ${p.end - p.start} bytes is larger than any Particle flash slot`;
   if (offset + PREFIX_SIZE + MIN_SUFFIX_SIZE > p.end - p.start) return 'module is too short to hold its own header and suffix';
@@ -199,6 +199,7 @@ export function parseModule(fileName: string, input: Uint8Array): ParsedModule {
     sha256: hash.toString('hex'),
     productId,
     productVersion,
+    crcCoverage,
   };
   return { info, image, prefixOffset: offset, crcCoverage, crc: { stored, computed } };
 }
