@@ -10,7 +10,8 @@ import { stepsToRun, useWizard } from './wizard-store';
 export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
   const { startRescue, runVerify, backTo, setFirmware } = useWizard();
   const steps = stepsToRun(diagnosis.plan);
-  const writes = steps.filter((s) => s !== 'verify');
+  const writes = steps;
+  const verifyPlanned = diagnosis.plan.some((s) => s.step === 'verify' && s.action === 'run');
   const readOnly = useReadOnly();
   return (
     <section className="stage" data-testid="stage-plan" aria-labelledby="stage-plan-title">
@@ -50,7 +51,7 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
           >
             Start the rescue ({writes.length} step{writes.length === 1 ? '' : 's'} that change the device)
           </button>
-        ) : steps.includes('verify') ? (
+        ) : verifyPlanned ? (
           <button type="button" className="btn btn-primary" data-testid="start-verify" onClick={() => void runVerify()}>
             Check the cloud connection
           </button>

@@ -7,7 +7,7 @@ import { DiagnoseStage } from './DiagnoseStage';
 import { PlanStage } from './PlanStage';
 import { RescueStage } from './RescueStage';
 import { VerifyStage } from './VerifyStage';
-import { useWizard, type WizardStage } from './wizard-store';
+import { isRunning, useWizard, type WizardStage } from './wizard-store';
 
 const STAGES: { id: WizardStage; label: string }[] = [
   { id: 'diagnose', label: 'Diagnose' },
@@ -18,13 +18,25 @@ const STAGES: { id: WizardStage; label: string }[] = [
 
 export function RescueView() {
   const devices = useDevices((s) => s.devices);
-  const { deviceId, stage, diagnosis, selectDevice } = useWizard();
+  const { deviceId, stage, diagnosis, selectDevice, startOver } = useWizard();
+  const running = useWizard(isRunning);
   // The device leaves the list for a moment while it re-enumerates (normal ↔ DFU) mid-rescue.
   const lastSeen = useRef<DeviceSummary | undefined>(undefined);
   const listed = devices.find((d) => d.deviceId === deviceId);
   if (listed) lastSeen.current = listed;
   const device = listed ?? (lastSeen.current?.deviceId === deviceId ? lastSeen.current : undefined);
   const only = devices.length === 1 ? devices[0].deviceId : null;
+
+  // Unplugged and plugged in again while the wizard is not working on it: a fresh wizard.
+  const goneWhileIdle = useRef(false);
+  useEffect(() => {
+    if (!deviceId) return;
+    if (!listed && !running) goneWhileIdle.current = true;
+    else if (listed && goneWhileIdle.current) {
+      goneWhileIdle.current = false;
+      if (!running) startOver();
+    } else if (running) goneWhileIdle.current = false;
+  }, [deviceId, listed, running, startOver]);
 
   useEffect(() => {
     // With exactly one device attached there is nothing to choose.
@@ -50,6 +62,9 @@ export function RescueView() {
           ))}
         </select>
       </label>
+      <button type="button" className="btn btn-small" data-testid="wizard-start-over" onClick={startOver}>
+        Start over
+      </button>
       <ol className="stepper" aria-label="Wizard progress">
         {STAGES.map((s, i) => (
           <li key={s.id} className={i < stageIndex ? 'done' : i === stageIndex ? 'current' : ''} aria-current={i === stageIndex ? 'step' : undefined}>
