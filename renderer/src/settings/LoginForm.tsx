@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CloudSession } from '../../../shared/contract/cloud';
 import { getApi } from '../api';
 import { toProblem, type Problem } from '../app/problem';
@@ -13,6 +13,20 @@ export function LoginForm({ onSession }: { onSession: (s: CloudSession) => void 
   const [token, setToken] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  const otpField = useRef<HTMLInputElement>(null);
+  const usernameField = useRef<HTMLInputElement>(null);
+  const cameBack = useRef(false);
+  // The code field takes focus when it appears; going back puts focus on the email field.
+  useEffect(() => {
+    if (mfaToken) otpField.current?.focus();
+    else if (cameBack.current) usernameField.current?.focus();
+  }, [mfaToken]);
+  const backToPassword = () => {
+    cameBack.current = true;
+    setMfaToken(null);
+    setOtp('');
+    setProblem(null);
+  };
 
   const submit = (fn: () => Promise<void>) => async (event: FormEvent) => {
     event.preventDefault();
@@ -54,17 +68,37 @@ export function LoginForm({ onSession }: { onSession: (s: CloudSession) => void 
         <form onSubmit={finishMfa} aria-label="One-time code" data-testid="mfa-form">
           <label className="field">
             <span>6-digit code from your authenticator app</span>
-            <input inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" required value={otp} onChange={(e) => setOtp(e.target.value)} data-testid="mfa-otp" autoFocus />
+            <input
+              ref={otpField}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              required
+              value={otp}
+              onChange={(e) => setOtp(e.target.value)}
+              data-testid="mfa-otp"
+            />
           </label>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="mfa-submit">
             Confirm
+          </button>
+          <button type="button" className="btn" onClick={backToPassword} data-testid="mfa-back">
+            Back to email and password
           </button>
         </form>
       ) : (
         <form onSubmit={login} aria-label="Log in" data-testid="login-form">
           <label className="field">
             <span>Email</span>
-            <input type="email" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} data-testid="login-username" />
+            <input
+              ref={usernameField}
+              type="email"
+              autoComplete="username"
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              data-testid="login-username"
+            />
           </label>
           <label className="field">
             <span>Password</span>
