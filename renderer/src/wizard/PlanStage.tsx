@@ -39,6 +39,11 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
         />
       )}
       <ManualSteps plan={diagnosis.plan} />
+      {readOnly && writes.length > 0 && (
+        <p className="notice notice-warn" data-testid="read-only-reason">
+          Starting the rescue is switched off: {READ_ONLY_HINT.charAt(0).toLowerCase() + READ_ONLY_HINT.slice(1)}
+        </p>
+      )}
       <div className="stage-actions">
         {writes.length > 0 ? (
           <button
@@ -57,6 +62,11 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
           </button>
         ) : (
           <p data-testid="nothing-to-do">Nothing on the device needs repair.</p>
+        )}
+        {writes.length > 0 && verifyPlanned && (
+          <button type="button" className="btn" data-testid="check-only" onClick={() => void runVerify()}>
+            Only check the cloud connection (changes nothing)
+          </button>
         )}
         <button type="button" className="btn" onClick={() => backTo('diagnose')}>
           Back to the LED step
