@@ -151,8 +151,8 @@ test('MFA login by keyboard alone, with a way back to the password form', async 
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('mfa-back')).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('login-username')).toBeFocused();
-  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('login-password')).toBeFocused();
+  await expect(page.getByTestId('login-username')).toHaveValue('mfa@particle.rescue');
   await page.keyboard.type('rescue-demo');
   await page.keyboard.press('Enter');
   await expect(otp).toBeFocused();

@@ -14,12 +14,16 @@ export function LoginForm({ onSession }: { onSession: (s: CloudSession) => void 
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const otpField = useRef<HTMLInputElement>(null);
-  const usernameField = useRef<HTMLInputElement>(null);
+  const passwordField = useRef<HTMLInputElement>(null);
   const cameBack = useRef(false);
-  // The code field takes focus when it appears; going back puts focus on the email field.
+  // The code field takes focus when it appears; going back puts focus on the password (the email is kept).
+  // After the current key event: an Enter that pressed "Back" must not also submit the password form.
   useEffect(() => {
     if (mfaToken) otpField.current?.focus();
-    else if (cameBack.current) usernameField.current?.focus();
+    else if (cameBack.current) {
+      const timer = setTimeout(() => passwordField.current?.focus(), 0);
+      return () => clearTimeout(timer);
+    }
   }, [mfaToken]);
   const backToPassword = () => {
     cameBack.current = true;
@@ -65,7 +69,7 @@ export function LoginForm({ onSession }: { onSession: (s: CloudSession) => void 
   return (
     <div className="login">
       {mfaToken ? (
-        <form onSubmit={finishMfa} aria-label="One-time code" data-testid="mfa-form">
+        <form key="mfa" onSubmit={finishMfa} aria-label="One-time code" data-testid="mfa-form">
           <label className="field">
             <span>6-digit code from your authenticator app</span>
             <input
@@ -87,11 +91,10 @@ export function LoginForm({ onSession }: { onSession: (s: CloudSession) => void 
           </button>
         </form>
       ) : (
-        <form onSubmit={login} aria-label="Log in" data-testid="login-form">
+        <form key="password" onSubmit={login} aria-label="Log in" data-testid="login-form">
           <label className="field">
             <span>Email</span>
             <input
-              ref={usernameField}
               type="email"
               autoComplete="username"
               required
@@ -102,7 +105,15 @@ export function LoginForm({ onSession }: { onSession: (s: CloudSession) => void 
           </label>
           <label className="field">
             <span>Password</span>
-            <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" />
+            <input
+              ref={passwordField}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="login-password"
+            />
           </label>
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="login-submit">
             Log in

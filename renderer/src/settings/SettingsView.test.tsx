@@ -74,8 +74,9 @@ describe('settings', () => {
     fireEvent.change(screen.getByTestId('login-password'), { target: { value: 'secret' } });
     fireEvent.click(screen.getByTestId('login-submit'));
     fireEvent.click(await screen.findByTestId('mfa-back'));
-    const email = await screen.findByTestId('login-username');
-    await waitFor(() => expect(document.activeElement).toBe(email));
+    const password = await screen.findByTestId('login-password');
+    await waitFor(() => expect(document.activeElement).toBe(password));
+    expect((screen.getByTestId('login-username') as HTMLInputElement).value).toBe('ada@example.com');
     expect(screen.queryByTestId('mfa-form')).toBeNull();
   });
 });

@@ -16,6 +16,9 @@ const STAGES: { id: WizardStage; label: string }[] = [
   { id: 'verify', label: 'Verify' },
 ];
 
+/** After an operation the device may re-enumerate (leave DFU, restart) for this long without being re-plugged. */
+const REPLUG_QUIET_MS = 20_000;
+
 export function RescueView() {
   const devices = useDevices((s) => s.devices);
   const { deviceId, stage, diagnosis, selectDevice, startOver } = useWizard();
@@ -27,11 +30,15 @@ export function RescueView() {
   const device = listed ?? (lastSeen.current?.deviceId === deviceId ? lastSeen.current : undefined);
   const only = devices.length === 1 ? devices[0].deviceId : null;
 
-  // Unplugged and plugged in again while the wizard is not working on it: a fresh wizard.
+  // Unplugged and plugged in again while the wizard is not working on it: a fresh wizard. A device
+  // also leaves the list for a moment after a diagnosis or rescue (DFU and back), which is no re-plug.
   const goneWhileIdle = useRef(false);
+  const lastBusy = useRef(0);
+  if (running) lastBusy.current = Date.now();
   useEffect(() => {
     if (!deviceId) return;
-    if (!listed && !running) goneWhileIdle.current = true;
+    const settled = !running && Date.now() - lastBusy.current > REPLUG_QUIET_MS;
+    if (!listed && settled) goneWhileIdle.current = true;
     else if (listed && goneWhileIdle.current) {
       goneWhileIdle.current = false;
       if (!running) startOver();
