@@ -55,7 +55,11 @@ export function App() {
     recheckOperations(api);
     api
       .call('app.info', {})
-      .then((value) => useAppInfo.setState({ info: value }))
+      .then((value) => {
+        useAppInfo.setState({ info: value });
+        // A start-up failure that came from the lost connection is over now.
+        setProblem(null);
+      })
       .catch(() => undefined);
   }, [connection.generation]);
   const stale = connection.state === 'lost';
