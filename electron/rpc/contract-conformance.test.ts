@@ -145,6 +145,8 @@ describe('contract conformance across transports', () => {
       expect(reply).toMatchObject({ ok: false, error: { code: 'READ_ONLY_MODE' } });
     }
     expect(await readOnly('devices.list', {}, { transport: 'test' })).toMatchObject({ ok: true });
+    // A read-only station still stops its own long waits (diagnosis, verify).
+    expect(await readOnly('operations.cancel', { operationId: 'op-test-1' }, { transport: 'test' })).toMatchObject({ ok: true });
   });
 });
 

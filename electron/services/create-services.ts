@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DeviceLab } from '../lab';
 import { VirtualCloud } from '../lab/cloud/virtual-cloud';
 import { labSerialMode } from '../lab/serial/serial-mode';
+import type { EventPayload } from '../../shared/contract';
 import { EventBus } from '../rpc/event-bus';
 import { BackupStore } from './backups/backup-store';
 import { CloudService } from './cloud/cloud-service';
@@ -10,6 +11,7 @@ import { MemoryTokenVault, type TokenVault } from './cloud/token-vault';
 import type { AppConfig, Services } from './container';
 import { DfuService } from './dfu/dfu-service';
 import { DiagnosisService } from './diagnosis/diagnosis-service';
+import { healthAfter } from './diagnosis/health-badge';
 import { FirmwareService } from './firmware/firmware-service';
 import { DeviceOsStore } from './firmware/device-os-store';
 import { KeyService } from './keys/key-service';
@@ -107,6 +109,13 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     opLog,
   });
   const serial = new SerialService({ opLog, bus, locators: [serialAccess] });
+  // The device card's health badge follows every check and repair.
+  bus.subscribe((event, payload) => {
+    if (event !== 'operations.finished') return;
+    const finished = payload as EventPayload<'operations.finished'>;
+    const badge = healthAfter(finished);
+    if (badge && finished.deviceId) devices.setHealth(finished.deviceId, badge);
+  });
 
   return {
     config,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command, event, query } from './define';
+import { event, query } from './define';
 import { OperationFinishedSchema, OperationLogEntrySchema, ProgressSchema, OperationIdSchema } from '../domain';
 
 export const AppInfoSchema = z.object({
@@ -22,7 +22,8 @@ export const appMethods = {
     z.object({ opened: z.boolean() }),
     'Open a Particle documentation or console page in the system browser (allow-listed hosts only).',
   ),
-  'operations.cancel': command(
+  // Stopping changes no device or file, so a read-only station may cancel its own long waits too.
+  'operations.cancel': query(
     z.object({ operationId: OperationIdSchema }),
     z.object({ cancelled: z.boolean() }),
     'Ask a running operation to stop at its next safe point.',

@@ -41,10 +41,28 @@ export const VerifyResultSchema = z.object({
   onlineInCloud: z.boolean().nullable(),
   led: LedStateSchema.nullable(),
   message: z.string(),
+  /** Why the wait ended: connected, the time ran out, or a state that no amount of waiting fixes. */
+  endedBy: z.enum(['connected', 'timeout', 'listening', 'key-rejected']).optional(),
+  /** What to do when not connected. */
+  fix: z.string().optional(),
 });
 export type VerifyResult = z.infer<typeof VerifyResultSchema>;
 
-export const RescueResultSchema = z.object({ reportId: z.string() });
+/**
+ * What one step of a rescue really did: `skipped` needed nothing (already done, or another step does
+ * it), `needs-you` is left to the user with advice in `message`, `not-run` came after a stop.
+ */
+export const RescueStepOutcomeSchema = z.object({
+  step: WizardStepIdSchema,
+  status: z.enum(['succeeded', 'skipped', 'needs-you', 'failed', 'cancelled', 'not-run']),
+  message: z.string(),
+  /** For a failed step: what the user can do. */
+  fix: z.string().optional(),
+  code: z.string().optional(),
+});
+export type RescueStepOutcome = z.infer<typeof RescueStepOutcomeSchema>;
+
+export const RescueResultSchema = z.object({ reportId: z.string(), steps: z.array(RescueStepOutcomeSchema).optional() });
 export type RescueResult = z.infer<typeof RescueResultSchema>;
 
 export const diagnosisMethods = {

@@ -93,9 +93,9 @@ const BASE: LedCatalogEntry[] = [
   }),
   entry({
     id: 'breathing-white', group: 'Connected / normal', title: 'Breathing white', color: C.white, pattern: 'breathe', periodMs: P.breatheNormal,
-    meaning: 'The radio is switched off, usually on purpose by the application.',
+    meaning: 'The application is running with the cloud off: MANUAL or SEMI_AUTOMATIC system mode, or the radio switched off. This is not a broken application.',
     causes: ['The app uses MANUAL or SEMI_AUTOMATIC system mode and never connects.', 'The app turns Wi-Fi or cellular off.', 'Right after a USB Device OS update: mismatched system parts (rare).'],
-    remedy: 'Not a fault by itself. To get cloud access back, use safe mode and reflash the app; if it started after a Device OS update, reflash Device OS.',
+    remedy: 'Not a fault by itself, and nothing needs to be overwritten. To reach the cloud, start in safe mode (breathing magenta) or let the app connect; only if it started right after a Device OS update, reinstall Device OS.',
     suggests: ['safe-mode', 'reflash-user'],
   }),
   entry({

@@ -26,7 +26,12 @@ export interface Assessment {
   networkSuspect: boolean;
   hardwareSuspected: boolean;
   connected: boolean;
+  /** Breathing white: the application runs with the cloud off on purpose; not a broken application. */
+  cloudOffByApp: boolean;
 }
+
+/** The application runs and keeps the radio or the cloud off (MANUAL / SEMI_AUTOMATIC, Wi-Fi off). */
+const CLOUD_OFF_LEDS = new Set(['breathing-white']);
 
 /** Patterns that mean listening mode (../shared/reference/led-status.md §4.1 #5, #6). */
 const LISTENING_LEDS = new Set(['blinking-blue', 'fast-blinking-blue']);
@@ -82,9 +87,11 @@ export function assess(facts: PlanFacts): Assessment {
   const systemBroken =
     facts.systemFirmwareValid === false ||
     (facts.systemFirmwareValid === null && facts.mode !== 'dfu' && !deviceOsRuns(facts.mode) && ledPrimary === 'reflash-os');
+  const cloudOffByApp = CLOUD_OFF_LEDS.has(led?.id ?? '') && facts.mode !== 'safe' && facts.userFirmwareValid !== false;
+  // An app that runs with the cloud off is working as written: the LED alone never calls it broken.
   const userBroken =
     facts.userFirmwareValid === false ||
-    (facts.userFirmwareValid !== true && (facts.mode === 'safe' || (!connected && suggests.has('reflash-user'))));
+    (facts.userFirmwareValid !== true && (facts.mode === 'safe' || (!connected && !cloudOffByApp && suggests.has('reflash-user'))));
   const listening = facts.mode === 'listening' || (facts.mode === null && LISTENING_LEDS.has(led?.id ?? ''));
   const needsNetworkSetup = facts.wifiCredentials === false || (listening && facts.wifiCredentials !== true);
   const ledPointsAtKeys = suggests.has('repair-keys') || suggests.has('server-key');
@@ -112,5 +119,6 @@ export function assess(facts: PlanFacts): Assessment {
     networkSuspect: !needsNetworkSetup && !connected && ledPrimary === 'wifi' && !needsKeyRepair && !osFirst,
     hardwareSuspected: ledPrimary === 'hardware',
     connected,
+    cloudOffByApp,
   };
 }

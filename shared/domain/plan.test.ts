@@ -256,3 +256,24 @@ describe('buildPlan over any combination of facts', () => {
     );
   });
 });
+
+describe('breathing white (the app runs with the cloud off)', () => {
+  const facts = {
+    platformId: 6, mode: null, ledPatternId: 'breathing-white', cloudStatus: 'unknown', keyHealth: null,
+    systemFirmwareValid: null, userFirmwareValid: null, wifiCredentials: null, protected: false,
+  } as const;
+
+  it('is not a broken application: the plan never proposes to overwrite it, and says why', () => {
+    const plan = buildPlan({ ...facts });
+    const user = plan.find((s) => s.step === 'reflash-user')!;
+    expect(user.action).toBe('skip');
+    expect(user.reason).toMatch(/not broken/);
+    expect(user.reason).toMatch(/MANUAL or SEMI_AUTOMATIC/);
+    expect(plan.filter((s) => s.action === 'run').map((s) => s.step)).not.toContain('reflash-user');
+  });
+
+  it('a device that reports no valid application still gets one', () => {
+    const plan = buildPlan({ ...facts, userFirmwareValid: false, mode: 'normal' });
+    expect(plan.find((s) => s.step === 'reflash-user')!.action).toBe('run');
+  });
+});

@@ -81,7 +81,14 @@ function repairKeys(facts: PlanFacts, a: Assessment): Decision {
   return run('The LED points at a key problem. The key store is checked first and written only if it is wrong, after a backup.');
 }
 
+/** Breathing white is the user's own application at work, so the wizard leaves it in place. */
+export const CLOUD_OFF_EXPLANATION =
+  'Breathing white means your application is running with the cloud off on purpose (MANUAL or SEMI_AUTOMATIC system mode, or the radio ' +
+  'switched off). It is not broken, and the wizard does not overwrite it. To reach the cloud anyway, start the device in safe mode ' +
+  '(breathing magenta) or change the application to connect.';
+
 function reflashUser(facts: PlanFacts, a: Assessment): Decision {
+  if (!a.userBroken && a.cloudOffByApp) return skip(CLOUD_OFF_EXPLANATION);
   if (!a.userBroken) {
     return facts.userFirmwareValid === true ? skip('The application is installed and valid.') : skip('Nothing points at the application.');
   }

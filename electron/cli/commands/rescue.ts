@@ -99,9 +99,18 @@ export const rescueCommand: CliCommand = {
       }
       env.print('');
       env.print(`Running: ${steps.join(' → ')}`);
-      const { reportId } = await services.operations.run('rescue', deviceId, (ctx) =>
-        services.diagnosis.rescue(deviceId, steps, ctx, { productId, firmware, verifyTimeoutMs, ...(ledPatternId ? { ledPatternId } : {}) }),
-      );
+      // A rescue that stops at a failed step fails as an operation; its report still tells every step.
+      const reportId = await services.operations
+        .run('rescue', deviceId, (ctx) => services.diagnosis.rescue(deviceId, steps, ctx, { productId, firmware, verifyTimeoutMs, ...(ledPatternId ? { ledPatternId } : {}) }))
+        .then(
+          (r) => r.reportId,
+          (error: unknown) => {
+            const id = error instanceof RescueError ? error.details?.reportId : undefined;
+            if (typeof id !== 'string') throw error;
+            env.print(`${error instanceof RescueError ? `${error.message} ${error.fix}` : ''}`);
+            return id;
+          },
+        );
       const report = await services.reports.get(reportId);
       if (env.json) env.printJson({ diagnosis, report });
       env.print('');

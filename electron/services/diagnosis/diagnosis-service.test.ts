@@ -108,7 +108,7 @@ function setup(s: Setup = {}) {
     now: () => clock,
   });
   const runner = new OperationRunner(null, opLog);
-  return { service, runner, device, calls, steps, findings };
+  return { service, runner, device, calls, steps, findings, opLog };
 }
 
 const step = (plan: PlanStep[], id: WizardStepId) => plan.find((p) => p.step === id)!;
@@ -201,11 +201,52 @@ describe('DiagnosisService.verify', () => {
   });
 });
 
+describe('DiagnosisService.verify stops waiting when waiting cannot help', () => {
+  it('a device in listening mode: says so at once, with what to do', async () => {
+    const { service, runner } = setup({ mode: 'listening', cloud: ['disconnected'] });
+    const progress: string[] = [];
+    const ref = runner.start('verify', ID, (ctx) => {
+      const report = ctx.progress;
+      ctx.progress = (p) => {
+        progress.push(p.message ?? '');
+        report(p);
+      };
+      return service.verify(ID, { timeoutMs: 90_000 }, ctx);
+    });
+    const result = VerifyResultSchema.parse((await runner.wait(ref.operationId)).result);
+    expect(result.endedBy).toBe('listening');
+    expect(result.message).toMatch(/listening mode/);
+    expect(result.fix).toMatch(/credentials/);
+    expect(progress.length).toBeLessThan(5);
+    expect(progress[0]).toMatch(/listening mode/);
+  });
+
+  it('a device whose key the cloud rejects (cyan with red flashes)', async () => {
+    const { service, runner } = setup({ led: 'cyan-red-burst', cloud: ['connecting'] });
+    const result = await runner.run('verify', ID, (ctx) => service.verify(ID, { timeoutMs: 90_000 }, ctx));
+    expect(result.endedBy).toBe('key-rejected');
+    expect(result.fix).toMatch(/repair the keys/);
+  });
+
+  it('a device that is only slow keeps being waited for, up to the timeout', async () => {
+    const { service, runner } = setup({ cloud: ['connecting', 'connecting', 'connecting', 'connected'] });
+    const result = await runner.run('verify', ID, (ctx) => service.verify(ID, { timeoutMs: 90_000 }, ctx));
+    expect(result.endedBy).toBe('connected');
+  });
+});
+
 describe('DiagnosisService.rescue', () => {
   it('runs the planned steps in order and records each in the report', async () => {
     const { service, runner, calls, steps } = setup({ cloud: ['connected'] });
     const result = await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['diagnose', 'enter-dfu', 'repair-keys', 'reflash-user', 'verify'], ctx));
-    expect(result).toEqual({ reportId: 'rpt-1' });
+    expect(result.reportId).toBe('rpt-1');
+    expect(result.steps?.map((o) => [o.step, o.status])).toEqual([
+      ['diagnose', 'succeeded'],
+      ['enter-dfu', 'skipped'],
+      ['repair-keys', 'succeeded'],
+      ['reflash-user', 'needs-you'],
+      ['verify', 'succeeded'],
+    ]);
     expect(calls).toEqual(['findings', 'repair', 'slots:before', 'slots:after', 'backup:bk-0001']);
     expect(steps.map((s) => [s.name, s.status])).toEqual([
       ['Diagnose', 'succeeded'],
@@ -241,13 +282,37 @@ describe('DiagnosisService.rescue', () => {
     expect(calls).toEqual(['flash:system-part1.bin']);
   });
 
-  it('records a failed step and leaves the rest as not run, still returning the report', async () => {
+  it('stops at a failed step: the report names it, the rest is not run, and the operation fails with the step’s error and fix', async () => {
     const { service, runner, steps } = setup({ repair: new RescueError('DEVICE_PROTECTED', 'This device is protected.', 'Unlock it first.') });
-    const result = await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['repair-keys', 'verify'], ctx));
-    expect(result.reportId).toBe('rpt-1');
-    expect(steps.map((s) => s.status)).toEqual(['failed', 'skipped']);
-    expect(steps[0].message).toBe('This device is protected. Unlock it first.');
-    expect(steps[1].message).toMatch(/Not run/);
+    const ref = runner.start('rescue', ID, (ctx) => service.rescue(ID, ['diagnose', 'repair-keys', 'verify'], ctx));
+    const finished = await runner.wait(ref.operationId);
+    expect(finished.status).toBe('failed');
+    expect(finished.error).toMatchObject({ code: 'DEVICE_PROTECTED', fix: 'Unlock it first.' });
+    expect(finished.error?.message).toMatch(/Repair the cloud keys.*failed: This device is protected\./);
+    expect(finished.error?.details).toMatchObject({
+      reportId: 'rpt-1',
+      failedStep: 'repair-keys',
+      steps: [
+        { step: 'diagnose', status: 'succeeded' },
+        { step: 'repair-keys', status: 'failed', message: 'This device is protected.', fix: 'Unlock it first.', code: 'DEVICE_PROTECTED' },
+        { step: 'verify', status: 'not-run' },
+      ],
+    });
+    expect(steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped']);
+    expect(steps[1].message).toBe('This device is protected. Unlock it first.');
+    expect(steps[2].message).toMatch(/Not run/);
+  });
+
+  it('never logs the rescue as succeeded over a failed verify step', async () => {
+    const { service, runner, opLog } = setup({ cloud: ['connecting'] });
+    const ref = runner.start('rescue', ID, (ctx) => service.rescue(ID, ['verify'], ctx, { verifyTimeoutMs: 2000 }));
+    const finished = await runner.wait(ref.operationId);
+    expect(finished.status).toBe('failed');
+    expect(finished.error?.details).toMatchObject({ steps: [{ step: 'verify', status: 'failed' }] });
+    expect(finished.error?.message).toMatch(/Still connecting/);
+    const lines = opLog.recent(100).map((e) => e.message);
+    expect(lines).toContain('rescue failed');
+    expect(lines.some((l) => /rescue succeeded/.test(l))).toBe(false);
   });
 
   it('finishes the report and reports cancellation when cancelled', async () => {
@@ -258,7 +323,7 @@ describe('DiagnosisService.rescue', () => {
     });
     const finished = await runner.wait(ref.operationId);
     expect(finished.status).toBe('cancelled');
-    expect(finished.error?.details).toEqual({ reportId: 'rpt-1' });
+    expect(finished.error?.details).toMatchObject({ reportId: 'rpt-1', steps: [{ step: 'diagnose', status: 'cancelled' }, { step: 'verify', status: 'cancelled' }] });
     expect(steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Diagnosis, Finding, VerifyResult, WizardStepId } from '../../../shared/contract/diagnosis';
+import type { Diagnosis, Finding, RescueResult, VerifyResult, WizardStepId } from '../../../shared/contract/diagnosis';
 import type { LedState } from '../../../shared/domain/led';
 import { buildDiagnosis, type PlanFacts } from '../../../shared/domain/plan';
 import { MIN_DCT_VERSION, olderThan } from '../../../shared/domain/plan-assess';
@@ -47,6 +47,23 @@ const RECENT_DIAGNOSIS_MS = 10 * 60_000;
 const CONTROL_TIMEOUT_MS = 10_000;
 /** The cloud API is asked less often than the device: every fourth poll. */
 const CLOUD_POLL_EVERY = 4;
+
+/** Polls in a row a hopeless state must be seen before verify stops waiting (a reboot passes through states). */
+const STUCK_POLLS = 2;
+const KEY_REJECTED_LEDS = new Set(['cyan-red-burst', 'cyan-orange-burst-1', 'cyan-magenta-burst']);
+type StuckState = 'listening' | 'key-rejected';
+const STUCK: Record<StuckState, { now: string; message: string; fix: string }> = {
+  listening: {
+    now: 'The device is in listening mode (blinking dark blue): it waits for network credentials.',
+    message: 'The device is in listening mode (blinking dark blue), so it will not reach the cloud by waiting.',
+    fix: 'Give it network credentials (Wi-Fi: `particle serial wifi`; cellular: check the SIM), then check again.',
+  },
+  'key-rejected': {
+    now: 'The cloud rejects the device’s key (cyan with red, orange or magenta flashes).',
+    message: 'The cloud rejects the device’s key (blinking cyan with error flashes), so it will not connect by waiting.',
+    fix: 'Diagnose again and repair the keys, then check again.',
+  },
+};
 
 /** Read-only diagnosis, the cloud-connection check and the wizard's multi-step rescue. */
 export class DiagnosisService {
@@ -112,27 +129,56 @@ export class DiagnosisService {
     let cloudStatus: VerifyResult['cloudStatus'] = 'unknown';
     let onlineInCloud: boolean | null = null;
     let device: AttachedDevice | null = null;
+    let stuck: StuckState | null = null;
+    let stuckPolls = 0;
     for (let poll = 0; ; poll++) {
       ctx.throwIfCancelled();
       device = await this.tryFind(deviceId);
       cloudStatus = device?.usbMode === 'normal' ? toCloudStatus(await this.cloudStatus(device, ctx.signal)) : 'unknown';
       if (loggedIn && (cloudStatus === 'connected' || poll % CLOUD_POLL_EVERY === 0)) onlineInCloud = await this.cloudOnline(deviceId);
-      ctx.progress({ phase: 'verify', step: 'verify', message: describeWait(device, cloudStatus, onlineInCloud) });
-      if (cloudStatus === 'connected' || (cloudStatus === 'unknown' && onlineInCloud === true)) break;
+      if (cloudStatus === 'connected' || (cloudStatus === 'unknown' && onlineInCloud === true)) {
+        ctx.progress({ phase: 'verify', step: 'verify', message: describeWait(device, cloudStatus, onlineInCloud) });
+        break;
+      }
+      // Waiting cannot help a device in listening mode or one whose key the cloud rejects: say so now.
+      const now = device ? await this.stuckState(device, ctx.signal) : null;
+      stuckPolls = now !== null && now === stuck ? stuckPolls + 1 : now !== null ? 1 : 0;
+      stuck = now;
+      ctx.progress({ phase: 'verify', step: 'verify', message: stuck ? STUCK[stuck].now : describeWait(device, cloudStatus, onlineInCloud) });
+      if (stuck && stuckPolls >= STUCK_POLLS) break;
       if (this.now() >= deadline) break;
       await this.sleep(VERIFY_POLL_MS, ctx.signal);
     }
     const led = device ? this.virtualLed(device) : null;
     const connected = cloudStatus === 'connected' || onlineInCloud === true;
-    ctx.log('cloud', connected ? 'info' : 'warn', `verify: device ${cloudStatus}, cloud ${onlineInCloud === null ? 'not asked' : onlineInCloud ? 'online' : 'offline'}`);
-    return { deviceId, cloudStatus, onlineInCloud, led, message: verifyMessage(connected, cloudStatus, onlineInCloud, input.timeoutMs) };
+    ctx.log('cloud', connected ? 'info' : 'warn', `verify: device ${cloudStatus}, cloud ${onlineInCloud === null ? 'not asked' : onlineInCloud ? 'online' : 'offline'}${stuck && !connected ? `, ${stuck}` : ''}`);
+    if (!connected && stuck && stuckPolls >= STUCK_POLLS) {
+      return { deviceId, cloudStatus, onlineInCloud, led, message: STUCK[stuck].message, endedBy: stuck, fix: STUCK[stuck].fix };
+    }
+    const message = verifyMessage(connected, cloudStatus, onlineInCloud, input.timeoutMs);
+    return connected
+      ? { deviceId, cloudStatus, onlineInCloud, led, message, endedBy: 'connected' }
+      : { deviceId, cloudStatus, onlineInCloud, led, message, endedBy: 'timeout', fix: 'Check the LED against the diagnose step, then check again.' };
+  }
+
+  /** Listening mode (asked over USB) or a key the cloud rejects (the virtual LED shows it); null otherwise. */
+  private async stuckState(device: AttachedDevice, signal: AbortSignal): Promise<StuckState | null> {
+    const led = this.virtualLed(device)?.patternId;
+    if (led && KEY_REJECTED_LEDS.has(led)) return 'key-rejected';
+    if (device.usbMode !== 'normal') return null;
+    try {
+      return (await this.controlFor(device).deviceMode({ timeoutMs: CONTROL_TIMEOUT_MS, signal })) === 'listening' ? 'listening' : null;
+    } catch (error) {
+      if (RescueError.is(error, 'CANCELLED')) throw error;
+      return null;
+    }
   }
 
   /**
    * The wizard's rescue.start: the planned steps in order, each recorded in a rescue report. Its
    * diagnose step reuses the diagnosis the plan came from (with the key store read) when it is recent.
    */
-  async rescue(deviceId: string, steps: WizardStepId[], ctx: OperationContext, options: RescueOptions = {}): Promise<{ reportId: string }> {
+  async rescue(deviceId: string, steps: WizardStepId[], ctx: OperationContext, options: RescueOptions = {}): Promise<RescueResult> {
     try {
       return await runRescue(
         {

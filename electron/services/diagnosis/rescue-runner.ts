@@ -1,8 +1,8 @@
-import type { Diagnosis, VerifyResult, WizardStepId } from '../../../shared/contract/diagnosis';
+import type { Diagnosis, RescueStepOutcome, VerifyResult, WizardStepId } from '../../../shared/contract/diagnosis';
 import { networkAdvice } from '../../../shared/domain/plan-advice';
 import { platformTraits } from '../../../shared/domain/plan-assess';
 import { platformById } from '../../../shared/domain/platforms';
-import { RescueError, toErrorData } from '../../../shared/errors';
+import { RescueError, toErrorData, type ErrorCode } from '../../../shared/errors';
 import type { OperationContext } from '../operations/operation-runner';
 import type { AttachedDevice } from '../usb/attached-device';
 import type { FirmwareFile } from '../firmware/inspect';
@@ -27,7 +27,8 @@ export interface RescueDeps {
   reports: DiagnosisReportsPort;
 }
 
-type Outcome = Pick<ReportStepRecord, 'status' | 'message'>;
+/** A step's own result; `needsYou` marks a skip that leaves work to the user. */
+type Outcome = Pick<ReportStepRecord, 'status' | 'message'> & { needsYou?: boolean; fix?: string; code?: ErrorCode };
 
 const STEP_NAMES: Record<WizardStepId, string> = {
   diagnose: 'Diagnose',
@@ -86,7 +87,7 @@ async function runStep(
     case 'reflash-os':
     case 'reflash-user': {
       const files = step === 'reflash-os' ? options.firmware?.os : options.firmware?.user;
-      if (!files?.length) return { status: 'skipped', message: NEEDS_YOU + (step === 'reflash-os' ? OS_ADVICE : USER_ADVICE) };
+      if (!files?.length) return { status: 'skipped', needsYou: true, message: NEEDS_YOU + (step === 'reflash-os' ? OS_ADVICE : USER_ADVICE) };
       await deps.firmware.flash(deviceId, files, ctx);
       return { status: 'succeeded', message: `Flashed and verified ${files.map((f) => f.fileName).join(', ')}.` };
     }
@@ -105,35 +106,54 @@ async function runStep(
     }
     case 'wifi': {
       const device = await deps.find(deviceId);
-      return { status: 'skipped', message: NEEDS_YOU + networkAdvice(platformTraits(device.platformId)) };
+      return { status: 'skipped', needsYou: true, message: NEEDS_YOU + networkAdvice(platformTraits(device.platformId)) };
     }
     case 'verify': {
       if ((await deps.find(deviceId)).usbMode === 'dfu') await deps.dfu.leave(deviceId, ctx);
       const result = await deps.verify(deviceId, ctx);
       const connected = result.cloudStatus === 'connected' || result.onlineInCloud === true;
-      return { status: connected ? 'succeeded' : 'failed', message: result.message };
+      if (connected) return { status: 'succeeded', message: result.message };
+      return { status: 'failed', message: result.message, fix: result.fix ?? 'Check the LED and run the verify step again.', code: 'TIMEOUT' };
     }
   }
+}
+
+function toStepOutcome(step: WizardStepId, outcome: Outcome): RescueStepOutcome {
+  const status = outcome.needsYou ? 'needs-you' : outcome.status;
+  return { step, status, message: outcome.message, ...(outcome.fix ? { fix: outcome.fix } : {}), ...(outcome.code ? { code: outcome.code } : {}) };
 }
 
 /**
  * Runs the planned wizard steps in the given order. Each step lands in the rescue report with its
  * result and time; after a failure the remaining steps are recorded as not run, and the report is
- * finished either way so the user can read what happened.
+ * finished either way so the user can read what happened. A rescue with a failed step ends as a
+ * failed operation (the step's error and fix, with the report id and every step's outcome in its
+ * details), so nothing downstream can take it for a success; a cancelled one as cancelled.
  */
-export async function runRescue(deps: RescueDeps, deviceId: string, steps: WizardStepId[], ctx: OperationContext, options: RescueOptions): Promise<{ reportId: string }> {
+export async function runRescue(
+  deps: RescueDeps,
+  deviceId: string,
+  steps: WizardStepId[],
+  ctx: OperationContext,
+  options: RescueOptions,
+): Promise<{ reportId: string; steps: RescueStepOutcome[] }> {
   const device = await deps.find(deviceId);
   let stoppedBy: string | null = null;
   let cancelled = false;
+  let failure: { step: WizardStepId; code: ErrorCode; message: string; fix: string } | null = null;
+  const outcomes: RescueStepOutcome[] = [];
   const ordered = [...new Set(steps)];
   for (const [index, step] of ordered.entries()) {
     const startedAt = new Date();
     const record = (outcome: Outcome): void => {
-      deps.reports.recordStep(deviceId, { name: STEP_NAMES[step], startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ...outcome });
-      ctx.log('app', outcome.status === 'failed' ? 'error' : 'info', `rescue step ${step}: ${outcome.status} — ${outcome.message}`);
+      const { status, message } = outcome;
+      deps.reports.recordStep(deviceId, { name: STEP_NAMES[step], startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), status, message });
+      outcomes.push(toStepOutcome(step, outcome));
+      ctx.log('app', status === 'failed' ? 'error' : 'info', `rescue step ${step}: ${outcome.needsYou ? 'needs you' : status} — ${message}`);
     };
     if (stoppedBy) {
       record({ status: cancelled ? 'cancelled' : 'skipped', message: `Not run: ${stoppedBy}.` });
+      if (!cancelled) outcomes[outcomes.length - 1].status = 'not-run';
       continue;
     }
     ctx.progress({ phase: step, step, message: `${STEP_NAMES[step]}…` });
@@ -141,17 +161,29 @@ export async function runRescue(deps: RescueDeps, deviceId: string, steps: Wizar
       ctx.throwIfCancelled();
       const outcome = await runStep(step, ordered.slice(index + 1), deps, deviceId, ctx, options);
       record(outcome);
-      if (outcome.status === 'failed') stoppedBy = `"${STEP_NAMES[step]}" did not succeed`;
+      if (outcome.status === 'failed') {
+        stoppedBy = `"${STEP_NAMES[step]}" did not succeed`;
+        failure = { step, code: outcome.code ?? 'TIMEOUT', message: outcome.message, fix: outcome.fix ?? 'Run the step again.' };
+      }
     } catch (error) {
       const data = toErrorData(error);
       cancelled = data.code === 'CANCELLED';
-      record({ status: cancelled ? 'cancelled' : 'failed', message: `${data.message} ${data.fix}` });
+      record({ status: cancelled ? 'cancelled' : 'failed', message: `${data.message} ${data.fix}`, fix: data.fix, code: data.code });
+      if (!cancelled) outcomes[outcomes.length - 1].message = data.message;
       stoppedBy = cancelled ? 'the rescue was cancelled' : `"${STEP_NAMES[step]}" failed`;
+      if (!cancelled) failure = { step, code: data.code, message: data.message, fix: data.fix };
     }
   }
   const report = await deps.reports.finish(deviceId, { platformName: platformById(device.platformId)?.displayName ?? `platform ${device.platformId}`, virtual: device.virtual });
+  const details = { reportId: report.reportId, steps: outcomes };
   if (cancelled) {
-    throw new RescueError('CANCELLED', 'The rescue was cancelled; the report shows what was done.', 'Start the rescue again when you are ready.', { reportId: report.reportId });
+    throw new RescueError('CANCELLED', 'The rescue was cancelled; the report shows what was done.', 'Start the rescue again when you are ready.', details);
   }
-  return { reportId: report.reportId };
+  if (failure) {
+    ctx.log('app', 'error', `rescue stopped at step ${failure.step}: ${failure.code}`);
+    throw new RescueError(failure.code, `“${STEP_NAMES[failure.step]}” failed: ${failure.message}`, failure.fix, { ...details, failedStep: failure.step });
+  }
+  const left = outcomes.filter((o) => o.status === 'needs-you').map((o) => o.step);
+  ctx.log('app', 'info', left.length > 0 ? `rescue steps done; left to the user: ${left.join(', ')}` : 'rescue steps all done');
+  return details;
 }

@@ -1,6 +1,6 @@
 import { createBridgeClient, type PreloadBridge } from './bridge-client';
 import { ApiError, type ApiClient } from './types';
-import { createWsClient, wsUrlFromLocation } from './ws-client';
+import { addressWithoutToken, createWsClient, wsUrlFromLocation } from './ws-client';
 
 export { ApiError, type ApiClient };
 
@@ -22,7 +22,8 @@ export function getApi(): ApiClient {
       fix: 'Open the full address the rescue host printed (it ends in ?token=…).',
     });
   }
-  api = createWsClient(url);
+  // Once the socket is open the token leaves the address bar and history; reconnects use the copy in memory.
+  api = createWsClient(url, { onFirstOpen: () => window.history.replaceState(window.history.state, '', addressWithoutToken(window.location)) });
   return api;
 }
 

@@ -9,9 +9,10 @@ import { ReportsView } from '../reports/ReportsView';
 import { SettingsView } from '../settings/SettingsView';
 import { RescueView } from '../wizard/RescueView';
 import { READ_ONLY_HINT, useAppInfo } from './app-info';
-import { useDevices, watchDevices } from './devices-store';
+import { useConnection } from '../api/connection';
+import { refreshDevices, useDevices, watchDevices } from './devices-store';
 import { go, useNav, VIEWS, type ViewId } from './nav-store';
-import { wireOperationEvents } from './operations';
+import { recheckOperations, wireOperationEvents } from './operations';
 import { toProblem, type Problem } from './problem';
 
 const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
@@ -44,6 +45,24 @@ export function App() {
       .catch((e) => setProblem(toProblem(e)));
     return watchDevices(api);
   }, []);
+
+  // After the host comes back: reload what the screens show and ask for outcomes missed meanwhile.
+  const connection = useConnection();
+  useEffect(() => {
+    if (connection.generation === 0) return;
+    const api = getApi();
+    void refreshDevices(api);
+    recheckOperations(api);
+    api
+      .call('app.info', {})
+      .then((value) => {
+        useAppInfo.setState({ info: value });
+        // A start-up failure that came from the lost connection is over now.
+        setProblem(null);
+      })
+      .catch(() => undefined);
+  }, [connection.generation]);
+  const stale = connection.state === 'lost';
 
   const devicesLoaded = useDevices((s) => s.loaded);
   useEffect(() => {
@@ -84,7 +103,19 @@ export function App() {
           {READ_ONLY_HINT}
         </p>
       )}
-      <main id="main" className="app-main">
+      {stale && (
+        <div className="notice notice-error host-lost" role="alert" data-testid="host-lost">
+          <p>
+            <strong>The connection to the rescue host was lost.</strong> Reconnecting by itself (attempt {connection.attempt}
+            {connection.nextInMs !== null ? `, next try within ${Math.ceil(connection.nextInMs / 1000)} s` : ''}).
+          </p>
+          <p>
+            What you see below is from before the connection was lost and may be out of date. If the rescue host was stopped, start it again and
+            open the new address it prints.
+          </p>
+        </div>
+      )}
+      <main id="main" className={`app-main${stale ? ' stale' : ''}`} data-stale={stale ? 'true' : undefined} aria-busy={stale || undefined}>
         {problem ? <ErrorNotice problem={problem} testId="app-error" /> : <View />}
       </main>
     </div>

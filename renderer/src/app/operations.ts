@@ -25,6 +25,25 @@ export function wireOperationEvents(api: ApiClient = getApi()): void {
   });
 }
 
+/** Operations someone waits for: after a reconnect their outcome is asked for again. */
+const awaited = new Set<string>();
+
+/** Asks the host for the state of every awaited operation (events sent while the socket was down are lost). */
+export function recheckOperations(api: ApiClient = getApi()): void {
+  for (const operationId of awaited) askOutcome(api, operationId);
+}
+
+function askOutcome(api: ApiClient, operationId: string): void {
+  api
+    .call('operations.get', { operationId })
+    .then((state) => {
+      if (state.finished) {
+        useOperations.setState((s) => ({ finished: { ...s.finished, [operationId]: state.finished as OperationFinished } }));
+      }
+    })
+    .catch(() => undefined);
+}
+
 /** Resolves with the operation's end, whether it already happened or is still to come. */
 export function awaitOperation(ref: OperationRef): Promise<OperationFinished> {
   const api = getApi();
@@ -35,22 +54,17 @@ export function awaitOperation(ref: OperationRef): Promise<OperationFinished> {
       resolve(done);
       return;
     }
+    awaited.add(ref.operationId);
     const unsubscribe = useOperations.subscribe((s) => {
       const f = s.finished[ref.operationId];
       if (f) {
         unsubscribe();
+        awaited.delete(ref.operationId);
         resolve(f);
       }
     });
     // A renderer that missed the event (reconnect) still learns the outcome.
-    api
-      .call('operations.get', { operationId: ref.operationId })
-      .then((state) => {
-        if (state.finished) {
-          useOperations.setState((s) => ({ finished: { ...s.finished, [ref.operationId]: state.finished as OperationFinished } }));
-        }
-      })
-      .catch(() => undefined);
+    askOutcome(api, ref.operationId);
   });
 }
 

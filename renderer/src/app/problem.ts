@@ -3,6 +3,8 @@ export interface Problem {
   code: string;
   message: string;
   fix: string;
+  /** Structured extras some errors carry (a rescue's report id and step outcomes). */
+  details?: Record<string, unknown>;
 }
 
 const UNEXPECTED: Problem = {
@@ -15,7 +17,8 @@ export function toProblem(error: unknown): Problem {
   if (typeof error === 'object' && error !== null) {
     const e = error as Partial<Record<keyof Problem, unknown>>;
     if (typeof e.code === 'string' && typeof e.message === 'string' && typeof e.fix === 'string') {
-      return { code: e.code, message: e.message, fix: e.fix };
+      const details = typeof e.details === 'object' && e.details !== null ? { details: e.details as Record<string, unknown> } : {};
+      return { code: e.code, message: e.message, fix: e.fix, ...details };
     }
   }
   return UNEXPECTED;

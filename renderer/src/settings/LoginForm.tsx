@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CloudSession } from '../../../shared/contract/cloud';
 import { getApi } from '../api';
 import { toProblem, type Problem } from '../app/problem';
@@ -13,6 +13,24 @@ export function LoginForm({ onSession }: { onSession: (s: CloudSession) => void 
   const [token, setToken] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  const otpField = useRef<HTMLInputElement>(null);
+  const passwordField = useRef<HTMLInputElement>(null);
+  const cameBack = useRef(false);
+  // The code field takes focus when it appears; going back puts focus on the password (the email is kept).
+  // After the current key event: an Enter that pressed "Back" must not also submit the password form.
+  useEffect(() => {
+    if (mfaToken) otpField.current?.focus();
+    else if (cameBack.current) {
+      const timer = setTimeout(() => passwordField.current?.focus(), 0);
+      return () => clearTimeout(timer);
+    }
+  }, [mfaToken]);
+  const backToPassword = () => {
+    cameBack.current = true;
+    setMfaToken(null);
+    setOtp('');
+    setProblem(null);
+  };
 
   const submit = (fn: () => Promise<void>) => async (event: FormEvent) => {
     event.preventDefault();
@@ -51,24 +69,51 @@ export function LoginForm({ onSession }: { onSession: (s: CloudSession) => void 
   return (
     <div className="login">
       {mfaToken ? (
-        <form onSubmit={finishMfa} aria-label="One-time code" data-testid="mfa-form">
+        <form key="mfa" onSubmit={finishMfa} aria-label="One-time code" data-testid="mfa-form">
           <label className="field">
             <span>6-digit code from your authenticator app</span>
-            <input inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" required value={otp} onChange={(e) => setOtp(e.target.value)} data-testid="mfa-otp" autoFocus />
+            <input
+              ref={otpField}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              required
+              value={otp}
+              onChange={(e) => setOtp(e.target.value)}
+              data-testid="mfa-otp"
+            />
           </label>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="mfa-submit">
             Confirm
+          </button>
+          <button type="button" className="btn" onClick={backToPassword} data-testid="mfa-back">
+            Back to email and password
           </button>
         </form>
       ) : (
-        <form onSubmit={login} aria-label="Log in" data-testid="login-form">
+        <form key="password" onSubmit={login} aria-label="Log in" data-testid="login-form">
           <label className="field">
             <span>Email</span>
-            <input type="email" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} data-testid="login-username" />
+            <input
+              type="email"
+              autoComplete="username"
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              data-testid="login-username"
+            />
           </label>
           <label className="field">
             <span>Password</span>
-            <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" />
+            <input
+              ref={passwordField}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="login-password"
+            />
           </label>
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="login-submit">
             Log in

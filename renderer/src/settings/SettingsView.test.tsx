@@ -53,6 +53,7 @@ describe('settings', () => {
     fireEvent.change(screen.getByTestId('login-password'), { target: { value: 'secret' } });
     fireEvent.click(screen.getByTestId('login-submit'));
     const otp = await screen.findByTestId('mfa-otp');
+    await waitFor(() => expect(document.activeElement).toBe(otp));
     fireEvent.change(otp, { target: { value: '000000' } });
     fireEvent.submit(screen.getByTestId('mfa-form'));
     expect((await screen.findByRole('alert')).textContent).toMatch(/The code is wrong.*current 6-digit code/);
@@ -64,5 +65,18 @@ describe('settings', () => {
       { mfaToken: 'mfa-123', otp: '000000' },
       { mfaToken: 'mfa-123', otp: '123456' },
     ]);
+  });
+
+  it('the code step has a way back to the email and password form', async () => {
+    render(<SettingsView />);
+    await screen.findByTestId('cloud-session');
+    fireEvent.change(screen.getByTestId('login-username'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(screen.getByTestId('login-password'), { target: { value: 'secret' } });
+    fireEvent.click(screen.getByTestId('login-submit'));
+    fireEvent.click(await screen.findByTestId('mfa-back'));
+    const password = await screen.findByTestId('login-password');
+    await waitFor(() => expect(document.activeElement).toBe(password));
+    expect((screen.getByTestId('login-username') as HTMLInputElement).value).toBe('ada@example.com');
+    expect(screen.queryByTestId('mfa-form')).toBeNull();
   });
 });

@@ -11,7 +11,7 @@ import { LedPicker } from '../diagnose/LedPicker';
 import { useWizard } from './wizard-store';
 
 export function DiagnoseStage({ device }: { device: DeviceSummary | undefined }) {
-  const { ledPatternId, diagnosis, setLed, runDiagnosis } = useWizard();
+  const { ledPatternId, diagnosis, setLed, runDiagnosis, cancelRunning } = useWizard();
   const running = diagnosis.status === 'running';
   return (
     <section className="stage" data-testid="stage-diagnose" aria-labelledby="stage-diagnose-title">
@@ -32,7 +32,19 @@ export function DiagnoseStage({ device }: { device: DeviceSummary | undefined })
           <p className="muted">Diagnosing only reads from the device. Nothing is written.</p>
         </div>
       )}
-      {running && <OperationProgress operationId={diagnosis.operationId} testId="diagnosis-progress" />}
+      {running && (
+        <>
+          <OperationProgress operationId={diagnosis.operationId} testId="diagnosis-progress" />
+          <button type="button" className="btn" data-testid="diagnosis-cancel" disabled={!diagnosis.operationId} onClick={cancelRunning}>
+            Cancel
+          </button>
+        </>
+      )}
+      {diagnosis.status === 'cancelled' && (
+        <p role="status" data-testid="diagnosis-cancelled">
+          The diagnosis was stopped. Nothing was written.
+        </p>
+      )}
       {diagnosis.status === 'failed' && <ErrorNotice problem={diagnosis.problem} testId="diagnosis-error" />}
     </section>
   );

@@ -1,4 +1,4 @@
-import type { PlanStep, WizardStepId } from '../../../shared/contract/diagnosis';
+import type { PlanStep, RescueStepOutcome, WizardStepId } from '../../../shared/contract/diagnosis';
 import { RichText } from '../components/RichText';
 import { STATUS_TEXT, STEP_WILL_DO, type StepStatus } from './step-text';
 
@@ -6,7 +6,16 @@ import { STATUS_TEXT, STEP_WILL_DO, type StepStatus } from './step-text';
  * The plan as an ordered list: every step with what it will do, or why it is skipped or left to
  * the user. During a rescue `statusOf` marks the live state of each step.
  */
-export function PlanList({ plan, statusOf }: { plan: PlanStep[]; statusOf?: (step: WizardStepId) => StepStatus | null }) {
+export function PlanList({
+  plan,
+  statusOf,
+  outcomes = {},
+}: {
+  plan: PlanStep[];
+  statusOf?: (step: WizardStepId) => StepStatus | null;
+  /** What each step really did in the rescue: shown under it (why it was skipped, the error and its fix). */
+  outcomes?: Partial<Record<WizardStepId, RescueStepOutcome>>;
+}) {
   return (
     <ol className="plan" data-testid="plan">
       {plan.map((s) => {
@@ -22,9 +31,36 @@ export function PlanList({ plan, statusOf }: { plan: PlanStep[]; statusOf?: (ste
               <span className="muted">{s.action === 'skip' ? 'Skipped because: ' : 'Why: '}</span>
               <RichText text={s.reason} />
             </p>
+            {outcomes[s.step] && <StepOutcome outcome={outcomes[s.step]!} />}
           </li>
         );
       })}
     </ol>
+  );
+}
+
+const OUTCOME_LEAD: Record<RescueStepOutcome['status'], string> = {
+  succeeded: 'Result: ',
+  skipped: 'Skipped because: ',
+  'needs-you': 'Left to you: ',
+  failed: 'Failed: ',
+  cancelled: 'Stopped: ',
+  'not-run': '',
+};
+
+function StepOutcome({ outcome }: { outcome: RescueStepOutcome }) {
+  return (
+    <div className={`plan-outcome outcome-${outcome.status}`} data-testid={`step-outcome-${outcome.step}`} data-status={outcome.status}>
+      <p>
+        <strong>{OUTCOME_LEAD[outcome.status]}</strong>
+        <RichText text={outcome.message.replace(/^Needs you: /, '')} />
+      </p>
+      {outcome.fix && outcome.status === 'failed' && (
+        <p data-testid={`step-fix-${outcome.step}`}>
+          <strong>What to do: </strong>
+          <RichText text={outcome.fix} />
+        </p>
+      )}
+    </div>
   );
 }

@@ -10,7 +10,8 @@ import { stepsToRun, useWizard } from './wizard-store';
 export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
   const { startRescue, runVerify, backTo, setFirmware } = useWizard();
   const steps = stepsToRun(diagnosis.plan);
-  const writes = steps.filter((s) => s !== 'verify');
+  const writes = steps;
+  const verifyPlanned = diagnosis.plan.some((s) => s.step === 'verify' && s.action === 'run');
   const readOnly = useReadOnly();
   return (
     <section className="stage" data-testid="stage-plan" aria-labelledby="stage-plan-title">
@@ -38,6 +39,11 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
         />
       )}
       <ManualSteps plan={diagnosis.plan} />
+      {readOnly && writes.length > 0 && (
+        <p className="notice notice-warn" data-testid="read-only-reason">
+          Starting the rescue is switched off: {READ_ONLY_HINT.charAt(0).toLowerCase() + READ_ONLY_HINT.slice(1)}
+        </p>
+      )}
       <div className="stage-actions">
         {writes.length > 0 ? (
           <button
@@ -50,12 +56,17 @@ export function PlanStage({ diagnosis }: { diagnosis: Diagnosis }) {
           >
             Start the rescue ({writes.length} step{writes.length === 1 ? '' : 's'} that change the device)
           </button>
-        ) : steps.includes('verify') ? (
+        ) : verifyPlanned ? (
           <button type="button" className="btn btn-primary" data-testid="start-verify" onClick={() => void runVerify()}>
             Check the cloud connection
           </button>
         ) : (
           <p data-testid="nothing-to-do">Nothing on the device needs repair.</p>
+        )}
+        {writes.length > 0 && verifyPlanned && (
+          <button type="button" className="btn" data-testid="check-only" onClick={() => void runVerify()}>
+            Only check the cloud connection (changes nothing)
+          </button>
         )}
         <button type="button" className="btn" onClick={() => backTo('diagnose')}>
           Back to the LED step

@@ -41,13 +41,14 @@ function finish(operationId: string, kind: 'diagnose' | 'rescue' | 'verify', res
 
 beforeEach(() => {
   useOperations.setState({ progress: {}, finished: {} });
-  useWizard.setState({ deviceId: null, ledPatternId: null, stage: 'diagnose', diagnosis: { status: 'idle' }, rescue: { status: 'idle' }, verify: { status: 'idle' }, stepProgress: {}, activeStep: null, firmware: {} });
+  useWizard.setState({ deviceId: null, ledPatternId: null, stage: 'diagnose', diagnosis: { status: 'idle' }, rescue: { status: 'idle' }, verify: { status: 'idle' }, outcomes: {}, skipped: [], stepProgress: {}, activeStep: null, firmware: {} });
   useDevices.setState({ devices: [device], usb: { available: true, problem: null }, loaded: true, problem: null });
   api = createFakeApi({
     'diagnosis.run': () => ({ operationId: 'op-diag-1', kind: 'diagnose', deviceId: DEVICE_ID }),
     'rescue.start': () => ({ operationId: 'op-rescue-1', kind: 'rescue', deviceId: DEVICE_ID }),
     'diagnosis.verify': () => ({ operationId: 'op-verify-1', kind: 'verify', deviceId: DEVICE_ID }),
     'operations.get': () => ({ running: true, finished: null, lastProgress: null }),
+    'operations.cancel': () => ({ cancelled: true }),
     'lab.pressButtons': () => ({ pressed: true }),
     'lab.led': () => ({ patternId: 'cyan-red-burst', color: '#00ffff', pattern: 'blink', periodMs: 200, burst: { color: '#ff0000', count: 1 }, sosCode: null, description: 'Blinking cyan with red flashes' }),
   });
@@ -77,7 +78,8 @@ describe('rescue wizard', () => {
     expect(document.activeElement?.textContent).toMatch(/The diagnosis and the plan/);
 
     fireEvent.click(screen.getByTestId('start-rescue'));
-    await waitFor(() => expect(api.callsOf('rescue.start')).toEqual([{ deviceId: DEVICE_ID, steps: ['enter-dfu', 'repair-keys', 'verify'] }]));
+    // Verify is not sent with the writing steps: the Verify screen runs it once they succeeded.
+    await waitFor(() => expect(api.callsOf('rescue.start')).toEqual([{ deviceId: DEVICE_ID, steps: ['enter-dfu', 'repair-keys'] }]));
     await screen.findByTestId('stage-rescue');
 
     act(() => api.emit('operations.progress', { operationId: 'op-rescue-1', deviceId: DEVICE_ID, phase: 'await-buttons', message: 'Press the buttons', step: 'enter-dfu' }));
@@ -91,7 +93,13 @@ describe('rescue wizard', () => {
     expect(screen.queryByTestId('button-sequence')).toBeNull();
     expect(screen.getByTestId('rescue-progress').textContent).toMatch(/96 B of 192 B/);
 
-    finish('op-rescue-1', 'rescue', { reportId: 'report-1' });
+    finish('op-rescue-1', 'rescue', {
+      reportId: 'report-1',
+      steps: [
+        { step: 'enter-dfu', status: 'succeeded', message: 'In DFU mode.' },
+        { step: 'repair-keys', status: 'succeeded', message: 'A new device key was written and read back.' },
+      ],
+    });
     await screen.findByTestId('stage-verify');
     await waitFor(() => expect(api.callsOf('diagnosis.verify')).toHaveLength(1));
     finish('op-verify-1', 'verify', {
@@ -104,23 +112,71 @@ describe('rescue wizard', () => {
     expect(screen.getByTestId('open-report')).toBeTruthy();
   });
 
-  it('shows the message and fix when a step fails, never a stack', async () => {
+  it('stops at a failed step with its error and fix, offers Retry / Skip / Cancel, and does not verify', async () => {
     useWizard.setState({ deviceId: DEVICE_ID, stage: 'plan', diagnosis: { status: 'succeeded', operationId: 'op-diag-1', result: diagnosis } });
     render(<RescueView />);
     fireEvent.click(screen.getByTestId('start-rescue'));
     await screen.findByTestId('stage-rescue');
     act(() => api.emit('operations.progress', { operationId: 'op-rescue-1', deviceId: DEVICE_ID, phase: 'write', message: '', step: 'repair-keys' }));
+    expect(screen.getByTestId('rescue-cancel')).toBeTruthy();
     act(() =>
       api.emit('operations.finished', {
         operationId: 'op-rescue-1', kind: 'rescue', deviceId: DEVICE_ID, status: 'failed', startedAt: T, finishedAt: T,
-        error: { code: 'DEVICE_GONE', message: 'The device was unplugged.', fix: 'Plug it back in and start again.' },
+        error: {
+          code: 'DEVICE_GONE', message: '“Repair the cloud keys” failed: The device was unplugged.', fix: 'Plug it back in and start again.',
+          details: {
+            reportId: 'report-1',
+            steps: [
+              { step: 'enter-dfu', status: 'skipped', message: 'The next step switches to DFU mode by itself.' },
+              { step: 'repair-keys', status: 'failed', message: 'The device was unplugged.', fix: 'Plug it back in and start again.', code: 'DEVICE_GONE' },
+            ],
+          },
+        },
       }),
     );
-    const error = await screen.findByTestId('rescue-error');
-    expect(error.textContent).toMatch(/unplugged/);
-    expect(error.textContent).toMatch(/Plug it back in/);
+    const stop = await screen.findByTestId('step-stop');
+    expect(stop.getAttribute('data-step')).toBe('repair-keys');
+    expect(screen.getByTestId('step-outcome-repair-keys').textContent).toMatch(/unplugged/);
+    expect(screen.getByTestId('step-fix-repair-keys').textContent).toMatch(/Plug it back in/);
     expect(screen.getByTestId('plan-step-repair-keys').getAttribute('data-status')).toBe('failed');
-    expect(screen.getByTestId('plan-step-verify').getAttribute('data-status')).toBe('pending');
+    // A skipped step says skipped (and why), never Done.
+    expect(screen.getByTestId('plan-step-enter-dfu').getAttribute('data-status')).toBe('skipped');
+    expect(screen.getByTestId('step-outcome-enter-dfu').textContent).toMatch(/switches to DFU mode by itself/);
+    expect(screen.queryByTestId('stage-verify')).toBeNull();
+    expect(api.callsOf('diagnosis.verify')).toHaveLength(0);
+
+    // Retry runs the failed step and what follows it again.
+    fireEvent.click(screen.getByTestId('step-retry'));
+    await waitFor(() => expect(api.callsOf('rescue.start')).toHaveLength(2));
+    expect(api.callsOf('rescue.start')[1]).toEqual({ deviceId: DEVICE_ID, steps: ['repair-keys'] });
+  });
+
+  it('cancels a running diagnosis and a running verify', async () => {
+    useWizard.setState({ deviceId: DEVICE_ID });
+    render(<RescueView />);
+    fireEvent.click(screen.getByTestId('run-diagnosis'));
+    await waitFor(() => expect(useWizard.getState().diagnosis).toMatchObject({ status: 'running', operationId: 'op-diag-1' }));
+    fireEvent.click(await screen.findByTestId('diagnosis-cancel'));
+    await waitFor(() => expect(api.callsOf('operations.cancel')).toEqual([{ operationId: 'op-diag-1' }]));
+    act(() => api.emit('operations.finished', { operationId: 'op-diag-1', kind: 'diagnose', deviceId: DEVICE_ID, status: 'cancelled', startedAt: T, finishedAt: T }));
+    await waitFor(() => expect(useWizard.getState().diagnosis.status).toBe('cancelled'));
+
+    act(() => void useWizard.getState().runVerify());
+    fireEvent.click(await screen.findByTestId('verify-cancel'));
+    await waitFor(() => expect(api.callsOf('operations.cancel')).toContainEqual({ operationId: 'op-verify-1' }));
+    act(() => api.emit('operations.finished', { operationId: 'op-verify-1', kind: 'verify', deviceId: DEVICE_ID, status: 'cancelled', startedAt: T, finishedAt: T }));
+    await screen.findByTestId('verify-cancelled');
+  });
+
+  it('Start over and choosing the device again give a fresh wizard', async () => {
+    useWizard.setState({ deviceId: DEVICE_ID, stage: 'verify', diagnosis: { status: 'succeeded', operationId: 'op-diag-1', result: diagnosis }, rescue: { status: 'succeeded', operationId: 'op-rescue-1', result: { reportId: 'r' } } });
+    render(<RescueView />);
+    fireEvent.click(screen.getByTestId('wizard-start-over'));
+    await screen.findByTestId('stage-diagnose');
+    expect(useWizard.getState().diagnosis.status).toBe('idle');
+    useWizard.setState({ stage: 'plan', diagnosis: { status: 'succeeded', operationId: 'op-diag-1', result: diagnosis } });
+    act(() => useWizard.getState().selectDevice(DEVICE_ID));
+    await screen.findByTestId('stage-diagnose');
   });
 
   it('puts manual steps in front of the user with their advice', async () => {
@@ -155,7 +211,7 @@ describe('reflash steps', () => {
       expect(api.callsOf('rescue.start')).toEqual([
         {
           deviceId: DEVICE_ID,
-          steps: ['enter-dfu', 'reflash-os', 'repair-keys', 'verify'],
+          steps: ['enter-dfu', 'reflash-os', 'repair-keys'],
           firmware: { os: [{ fileName: 'system-part1.bin', dataBase64: 'AQID+g==' }] },
         },
       ]),
@@ -164,10 +220,17 @@ describe('reflash steps', () => {
 });
 
 describe('rescueStepStatus', () => {
-  it('marks steps before the active one done and the rest waiting', () => {
-    const status = rescueStepStatus(['enter-dfu', 'repair-keys', 'verify'], 'repair-keys', 'running');
-    expect(['diagnose', 'enter-dfu', 'repair-keys', 'verify', 'wifi'].map((s) => status(s as never))).toEqual(['done', 'done', 'active', 'pending', null]);
-    expect(rescueStepStatus(['verify'], null, 'succeeded')('verify')).toBe('done');
-    expect(rescueStepStatus(['enter-dfu', 'verify'], 'enter-dfu', 'failed')('enter-dfu')).toBe('failed');
+  it('shows the real outcome of each step, the live one as active, and nothing done without an outcome', () => {
+    const run = ['enter-dfu', 'repair-keys'] as const;
+    const live = rescueStepStatus([...run], 'repair-keys', true, { 'enter-dfu': { step: 'enter-dfu', status: 'succeeded', message: '' } });
+    expect(['diagnose', 'enter-dfu', 'repair-keys', 'verify', 'wifi'].map((s) => live(s as never))).toEqual(['done', 'done', 'active', null, null]);
+    const after = rescueStepStatus([...run], null, false, {
+      'enter-dfu': { step: 'enter-dfu', status: 'skipped', message: '' },
+      'repair-keys': { step: 'repair-keys', status: 'failed', message: '' },
+    });
+    expect(after('enter-dfu')).toBe('skipped');
+    expect(after('repair-keys')).toBe('failed');
+    expect(rescueStepStatus(['reflash-os'], null, false, { 'reflash-os': { step: 'reflash-os', status: 'needs-you', message: '' } })('reflash-os')).toBe('manual');
+    expect(rescueStepStatus(['reflash-os'], null, false, {})('reflash-os')).toBe('pending');
   });
 });

@@ -7,7 +7,7 @@ import { DiagnoseStage } from './DiagnoseStage';
 import { PlanStage } from './PlanStage';
 import { RescueStage } from './RescueStage';
 import { VerifyStage } from './VerifyStage';
-import { useWizard, type WizardStage } from './wizard-store';
+import { isRunning, useWizard, type WizardStage } from './wizard-store';
 
 const STAGES: { id: WizardStage; label: string }[] = [
   { id: 'diagnose', label: 'Diagnose' },
@@ -16,15 +16,34 @@ const STAGES: { id: WizardStage; label: string }[] = [
   { id: 'verify', label: 'Verify' },
 ];
 
+/** After an operation the device may re-enumerate (leave DFU, restart) for this long without being re-plugged. */
+const REPLUG_QUIET_MS = 20_000;
+
 export function RescueView() {
   const devices = useDevices((s) => s.devices);
-  const { deviceId, stage, diagnosis, selectDevice } = useWizard();
+  const { deviceId, stage, diagnosis, selectDevice, startOver } = useWizard();
+  const running = useWizard(isRunning);
   // The device leaves the list for a moment while it re-enumerates (normal ↔ DFU) mid-rescue.
   const lastSeen = useRef<DeviceSummary | undefined>(undefined);
   const listed = devices.find((d) => d.deviceId === deviceId);
   if (listed) lastSeen.current = listed;
   const device = listed ?? (lastSeen.current?.deviceId === deviceId ? lastSeen.current : undefined);
   const only = devices.length === 1 ? devices[0].deviceId : null;
+
+  // Unplugged and plugged in again while the wizard is not working on it: a fresh wizard. A device
+  // also leaves the list for a moment after a diagnosis or rescue (DFU and back), which is no re-plug.
+  const goneWhileIdle = useRef(false);
+  const lastBusy = useRef(0);
+  if (running) lastBusy.current = Date.now();
+  useEffect(() => {
+    if (!deviceId) return;
+    const settled = !running && Date.now() - lastBusy.current > REPLUG_QUIET_MS;
+    if (!listed && settled) goneWhileIdle.current = true;
+    else if (listed && goneWhileIdle.current) {
+      goneWhileIdle.current = false;
+      if (!running) startOver();
+    } else if (running) goneWhileIdle.current = false;
+  }, [deviceId, listed, running, startOver]);
 
   useEffect(() => {
     // With exactly one device attached there is nothing to choose.
@@ -50,6 +69,9 @@ export function RescueView() {
           ))}
         </select>
       </label>
+      <button type="button" className="btn btn-small" data-testid="wizard-start-over" onClick={startOver}>
+        Start over
+      </button>
       <ol className="stepper" aria-label="Wizard progress">
         {STAGES.map((s, i) => (
           <li key={s.id} className={i < stageIndex ? 'done' : i === stageIndex ? 'current' : ''} aria-current={i === stageIndex ? 'step' : undefined}>

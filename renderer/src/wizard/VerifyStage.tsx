@@ -5,6 +5,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { FocusHeading } from '../components/FocusHeading';
 import { LedSwatch } from '../components/LedSwatch';
 import { OperationProgress } from '../components/OperationProgress';
+import { RichText } from '../components/RichText';
 import { ManualSteps } from './ManualSteps';
 import { PlanList } from './PlanList';
 import { rescueStepStatus } from './RescueStage';
@@ -18,7 +19,7 @@ const STATUS_TEXT: Record<VerifyResult['cloudStatus'], string> = {
 };
 
 export function VerifyStage({ diagnosis }: { diagnosis: Diagnosis | null }) {
-  const { verify, rescue, runVerify } = useWizard();
+  const { verify, rescue, outcomes, skipped, runVerify, cancelRunning } = useWizard();
   const expected = findLedPattern('breathing-cyan');
   const reportId = rescue.status === 'succeeded' ? rescue.result.reportId : null;
   return (
@@ -40,17 +41,25 @@ export function VerifyStage({ diagnosis }: { diagnosis: Diagnosis | null }) {
       </div>
       {verify.status === 'running' && (
         <>
-          <p className="lead">Waiting for the device to reach the cloud. This can take a minute.</p>
-          <OperationProgress operationId={verify.operationId} testId="verify-progress" />
+          <p className="lead">Waiting for the device to reach the cloud. This can take a minute; it stops early when waiting cannot help.</p>
+          <OperationProgress operationId={verify.operationId} testId="verify-progress" bound={{ totalMs: 60_000 }} />
+          <button type="button" className="btn" data-testid="verify-cancel" disabled={!verify.operationId} onClick={cancelRunning}>
+            Cancel
+          </button>
         </>
       )}
       {verify.status === 'succeeded' && <VerifyOutcome result={verify.result} />}
       {verify.status === 'failed' && <ErrorNotice problem={verify.problem} testId="verify-error" />}
+      {verify.status === 'cancelled' && (
+        <p role="status" data-testid="verify-cancelled">
+          Stopped waiting. The device was not checked; press “Check again” when you are ready.
+        </p>
+      )}
       {diagnosis && <ManualSteps plan={diagnosis.plan} />}
-      {diagnosis && rescue.status === 'succeeded' && (
+      {diagnosis && rescue.status !== 'idle' && (
         <details className="rescue-done">
           <summary>What the rescue did</summary>
-          <PlanList plan={diagnosis.plan} statusOf={rescueStepStatus(stepsToRun(diagnosis.plan), null, 'succeeded')} />
+          <PlanList plan={diagnosis.plan} statusOf={rescueStepStatus(stepsToRun(diagnosis.plan), null, false, outcomes, skipped)} outcomes={outcomes} />
         </details>
       )}
       <div className="stage-actions">
@@ -72,10 +81,22 @@ export function VerifyStage({ diagnosis }: { diagnosis: Diagnosis | null }) {
 function VerifyOutcome({ result }: { result: VerifyResult }) {
   const ok = result.cloudStatus === 'connected';
   return (
-    <div className={`notice ${ok ? 'notice-ok' : 'notice-warn'}`} role="status" data-testid="verify-result" data-cloud-status={result.cloudStatus}>
+    <div
+      className={`notice ${ok ? 'notice-ok' : 'notice-warn'}`}
+      role="status"
+      data-testid="verify-result"
+      data-cloud-status={result.cloudStatus}
+      data-ended-by={result.endedBy ?? ''}
+    >
       <p>
         <strong>{STATUS_TEXT[result.cloudStatus]}.</strong> {result.message}
       </p>
+      {!ok && result.fix && (
+        <p data-testid="verify-fix">
+          <strong>What to do: </strong>
+          <RichText text={result.fix} />
+        </p>
+      )}
       {result.onlineInCloud !== null && (
         <p data-testid="verify-cloud-online">{result.onlineInCloud ? 'The Particle Cloud sees the device online.' : 'The Particle Cloud does not see it online yet.'}</p>
       )}

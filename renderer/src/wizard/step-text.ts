@@ -1,4 +1,4 @@
-import type { WizardStepId } from '../../../shared/contract/diagnosis';
+import type { RescueStepOutcome, WizardStepId } from '../../../shared/contract/diagnosis';
 
 /** What each step will do, shown before it runs so nothing happens to the device by surprise. */
 export const STEP_WILL_DO: Record<WizardStepId, string> = {
@@ -12,7 +12,7 @@ export const STEP_WILL_DO: Record<WizardStepId, string> = {
   verify: 'Waits for the device to reach the cloud (breathing cyan) and asks the cloud whether it sees the device.',
 };
 
-export type StepStatus = 'pending' | 'active' | 'done' | 'failed' | 'skipped' | 'manual';
+export type StepStatus = 'pending' | 'active' | 'done' | 'failed' | 'skipped' | 'manual' | 'cancelled' | 'not-run';
 
 export const STATUS_TEXT: Record<StepStatus, string> = {
   pending: 'Waiting',
@@ -21,4 +21,16 @@ export const STATUS_TEXT: Record<StepStatus, string> = {
   failed: 'Failed',
   skipped: 'Skipped',
   manual: 'Your turn',
+  cancelled: 'Stopped',
+  'not-run': 'Not run',
+};
+
+/** A rescue step's real outcome as the status the plan list shows. */
+export const OUTCOME_STATUS: Record<RescueStepOutcome['status'], StepStatus> = {
+  succeeded: 'done',
+  skipped: 'skipped',
+  'needs-you': 'manual',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  'not-run': 'not-run',
 };
