@@ -121,7 +121,14 @@ async function main(): Promise<void> {
     },
     openSession: async (id, ctx) => wrap(await rig.dfu.openSession(id, ctx)),
   };
-  const keys = new KeyService({ dataDir: rig.dataDir, backups: rig.backups, devices: rig.devices, dfu, cloud: rig.cloudService, timing: { probeMs: 1_500, verifyMs: 15_000, watchMs: 3_000, pollMs: 25 } });
+  // The backup store as the repair sees it, with a step boundary right after a backup is saved.
+  const backups: typeof rig.backups = Object.create(rig.backups);
+  backups.save = async (...args) => {
+    const saved = await rig.backups.save(...args);
+    await step('backup-saved');
+    return saved;
+  };
+  const keys = new KeyService({ dataDir: rig.dataDir, backups, devices: rig.devices, dfu, cloud: rig.cloudService, timing: { probeMs: 1_500, verifyMs: 15_000, watchMs: 3_000, pollMs: 25 } });
   const result = await operations.run('repair-keys', deviceId, (ctx) => keys.repair(deviceId, { serverKey: { kind: 'auto' }, preferBackupKey: true }, ctx));
   persist();
   const attached = await rig.devices.find(deviceId);
