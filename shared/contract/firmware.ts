@@ -150,4 +150,16 @@ export const firmwareMethods = {
     OperationRefSchema,
     'Back up, flash with read-back verify, leave DFU and confirm the modules. Result: FlashResult.',
   ),
+  'firmware.update': command(
+    z.object({
+      deviceId: DeviceIdSchema,
+      /** A Device OS version such as "2.3.1", or "latest" (default). */
+      version: z.string().regex(/^(latest|\d+\.\d+\.\d+(-[A-Za-z0-9.]+)?)$/).optional(),
+      /** Offline: the release files or zip the user picked instead of a download. */
+      files: z.array(FirmwareFileSchema).min(1).max(16).optional(),
+      allowDowngrade: z.boolean().optional(),
+    }),
+    OperationRefSchema,
+    'Install Device OS (like particle update): the release from the cloud (verified, cached) or the files given; plan, consent, flash, whole-device confirm. Result: FlashResult + version + source.',
+  ),
 } as const;

@@ -25,6 +25,10 @@ describe('firmwareHandlers', () => {
         seen.push({ kind: 'flash-call', deviceId: _id, bytes: files[0].data.length });
         return null as never;
       },
+      updateDeviceOs: async (_id: string, request: { version?: string; files?: { data: Uint8Array }[] }) => {
+        seen.push({ kind: `update-call:${request.version ?? 'latest'}`, deviceId: _id, bytes: request.files?.[0].data.length ?? 0 });
+        return null as never;
+      },
     };
     const handlers = firmwareHandlers({
       firmware,
@@ -39,5 +43,8 @@ describe('firmwareHandlers', () => {
     const ref = await handlers['firmware.flash']({ deviceId: '0123456789abcdef01234567', files: [{ fileName: 'a.bin', dataBase64: b64(new Uint8Array(10)) }] }, CALL);
     expect(ref.kind).toBe('flash');
     expect(seen).toEqual([{ kind: 'flash', deviceId: '0123456789abcdef01234567', bytes: 0 }, { kind: 'flash-call', deviceId: '0123456789abcdef01234567', bytes: 10 }]);
+    seen.length = 0;
+    await handlers['firmware.update']({ deviceId: '0123456789abcdef01234567', version: '2.3.1' }, CALL);
+    expect(seen.at(-1)).toEqual({ kind: 'update-call:2.3.1', deviceId: '0123456789abcdef01234567', bytes: 0 });
   });
 });

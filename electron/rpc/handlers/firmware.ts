@@ -9,7 +9,7 @@ function decode(files: { fileName: string; dataBase64: string }[]): FirmwareFile
 }
 
 export function firmwareHandlers(deps: {
-  firmware: Pick<FirmwareService, 'inspect' | 'plan' | 'flash'>;
+  firmware: Pick<FirmwareService, 'inspect' | 'plan' | 'flash' | 'updateDeviceOs'>;
   operations: Pick<OperationRunner, 'start'>;
 }): HandlerGroup<typeof firmwareMethods> {
   const { firmware, operations } = deps;
@@ -19,6 +19,10 @@ export function firmwareHandlers(deps: {
     'firmware.flash': ({ deviceId, files, allowDowngrade }) => {
       const decoded = decode(files);
       return operations.start('flash', deviceId, (ctx) => firmware.flash(deviceId, decoded, ctx, { allowDowngrade }));
+    },
+    'firmware.update': ({ deviceId, version, files, allowDowngrade }) => {
+      const decoded = files ? decode(files) : undefined;
+      return operations.start('flash', deviceId, (ctx) => firmware.updateDeviceOs(deviceId, { version, files: decoded, allowDowngrade }, ctx));
     },
   };
 }

@@ -282,6 +282,13 @@ describe('DiagnosisService.rescue', () => {
     expect(calls).toEqual(['flash:system-part1.bin']);
   });
 
+  it('without files and without a cloud to fetch from, the Device OS step names the exact files it needs', async () => {
+    const { service, runner, steps } = setup();
+    await runner.run('rescue', ID, (ctx) => service.rescue(ID, ['reflash-os'], ctx));
+    expect(steps[0].status).toBe('skipped');
+    expect(steps[0].message).toMatch(/choose the system-part1 and system-part2 of one Device OS release for the Photon \(platform 6\), or that release's \.zip/);
+  });
+
   it('stops at a failed step: the report names it, the rest is not run, and the operation fails with the step’s error and fix', async () => {
     const { service, runner, steps } = setup({ repair: new RescueError('DEVICE_PROTECTED', 'This device is protected.', 'Unlock it first.') });
     const ref = runner.start('rescue', ID, (ctx) => service.rescue(ID, ['diagnose', 'repair-keys', 'verify'], ctx));

@@ -44,6 +44,8 @@ export interface DiagnosisLabPort {
 
 export interface DiagnosisFirmwarePort {
   flash(deviceId: string, files: FirmwareFile[], ctx: OperationContext): Promise<unknown>;
+  /** Device OS for the device's platform from its signed-in cloud (or the cache), verified, flashed and confirmed. */
+  updateDeviceOs?(deviceId: string, request: { version?: string }, ctx: OperationContext): Promise<{ version: string; source: string; plan: { steps: { fileName: string }[] } }>;
 }
 
 export interface ReportStepRecord {

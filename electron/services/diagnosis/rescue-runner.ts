@@ -41,9 +41,6 @@ const STEP_NAMES: Record<WizardStepId, string> = {
 };
 
 const NEEDS_YOU = 'Needs you: ';
-const OS_ADVICE =
-  'choose the Device OS files for this device (from Device Restore USB or the Device OS release page) and run the step again, ' +
-  'or run `particle update` with the Particle CLI.';
 const USER_ADVICE = 'choose your application (.bin) or Tinker and run the step again, or run `particle flash --usb tinker` with the Particle CLI.';
 
 function repairMessage(result: Awaited<ReturnType<DiagnosisKeysPort['repair']>>): string {
@@ -56,6 +53,30 @@ function repairMessage(result: Awaited<ReturnType<DiagnosisKeysPort['repair']>>)
   }[result.action];
   const upload = { done: ' Its public key is registered with the cloud.', queued: ' The public key upload is queued until the cloud can be reached.', 'not-needed': '' }[result.upload];
   return [head + upload, ...result.messages].join(' ');
+}
+
+/** The exact files a Device OS reinstall needs for this platform (firmware-modules.md §5, §7.1). */
+export function osFilesNeeded(platformId: number): string {
+  const name = platformById(platformId)?.displayName ?? `platform ${platformId}`;
+  const parts = platformId === 10 ? 'system-part1, system-part2 and system-part3' : platformId === 6 || platformId === 8 ? 'system-part1 and system-part2' : 'system-part1';
+  return `${parts} of one Device OS release for the ${name} (platform ${platformId}), or that release's .zip`;
+}
+
+/** No files given: fetch the release through the device's cloud (or the cache); say exactly what is needed otherwise. */
+async function reinstallDeviceOs(deps: RescueDeps, deviceId: string, ctx: OperationContext): Promise<Outcome> {
+  const { platformId } = await deps.find(deviceId);
+  const advice = `${NEEDS_YOU}choose the ${osFilesNeeded(platformId)} and run the step again, or run \`particle update\` with the Particle CLI.`;
+  if (!deps.firmware.updateDeviceOs) return { status: 'skipped', needsYou: true, message: advice };
+  try {
+    const result = await deps.firmware.updateDeviceOs(deviceId, {}, ctx);
+    const from = result.source === 'cloud' ? 'downloaded and verified' : 'from the verified cache';
+    return { status: 'succeeded', message: `Installed Device OS ${result.version} (${result.plan.steps.map((s) => s.fileName).join(', ')}, ${from}); the device restarted and reports every module valid.` };
+  } catch (error) {
+    if (RescueError.is(error, 'CLOUD_AUTH_REQUIRED') || RescueError.is(error, 'CLOUD_UNREACHABLE') || RescueError.is(error, 'NOT_FOUND')) {
+      return { status: 'skipped', needsYou: true, message: `${error.message} ${advice}` };
+    }
+    throw error;
+  }
 }
 
 /** Steps whose service enters DFU mode itself when it needs to. */
@@ -87,7 +108,8 @@ async function runStep(
     case 'reflash-os':
     case 'reflash-user': {
       const files = step === 'reflash-os' ? options.firmware?.os : options.firmware?.user;
-      if (!files?.length) return { status: 'skipped', needsYou: true, message: NEEDS_YOU + (step === 'reflash-os' ? OS_ADVICE : USER_ADVICE) };
+      if (!files?.length && step === 'reflash-os') return reinstallDeviceOs(deps, deviceId, ctx);
+      if (!files?.length) return { status: 'skipped', needsYou: true, message: NEEDS_YOU + USER_ADVICE };
       await deps.firmware.flash(deviceId, files, ctx);
       return { status: 'succeeded', message: `Flashed and verified ${files.map((f) => f.fileName).join(', ')}.` };
     }
