@@ -162,3 +162,10 @@ test('MFA login by keyboard alone, with a way back to the password form', async 
   await expect(session).toContainText('mfa@particle.rescue');
   await expectAccessible(page, 'truth-mfa-2-logged-in');
 });
+
+test('after "Plug in virtual device" focus goes to the new device and the status says so', async ({ page }) => {
+  const card = await attachVirtual(page, 'photon-healthy');
+  await expect(card.getByTestId('rescue-device')).toBeFocused();
+  await expect(page.getByTestId('attached-virtual-status')).toContainText('plugged in');
+  await expectAccessible(page, 'truth-plugged-in');
+});

@@ -5,11 +5,12 @@ import { FocusHeading } from '../components/FocusHeading';
 import { DeviceCard } from './DeviceCard';
 import { loadPendingRepairs } from './repairs-store';
 import { UdevNotice } from './UdevNotice';
-import { VirtualDeviceOffer } from './VirtualDeviceOffer';
+import { useLastAttached, VirtualDeviceOffer } from './VirtualDeviceOffer';
 
 export function DevicesView() {
   const { devices, usb, loaded, problem } = useDevices();
   const none = loaded && devices.length === 0;
+  const lastAttached = useLastAttached((s) => s.deviceId);
   useEffect(() => {
     void loadPendingRepairs();
   }, []);
@@ -29,6 +30,11 @@ export function DevicesView() {
       {/* Without real USB (lab-only host) the rule would not change anything. */}
       {usb?.available !== false && <UdevNotice />}
       {!loaded && <p className="muted">Looking for devices…</p>}
+      {lastAttached && !none && (
+        <p role="status" data-testid="attached-virtual-status" data-device-id={lastAttached}>
+          Virtual device {lastAttached} plugged in. Its card is below.
+        </p>
+      )}
       {none && <p data-testid="no-devices">No Particle device is plugged in. Connect one with a USB data cable, or try a virtual device below.</p>}
       <div className="device-grid" aria-live="polite">
         {devices.map((d) => (

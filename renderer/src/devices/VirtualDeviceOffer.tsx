@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { create } from 'zustand';
 import type { z } from 'zod';
 import type { ScenarioInfoSchema } from '../../../shared/contract/lab';
 import { getApi } from '../api';
@@ -32,6 +33,8 @@ export function VirtualDeviceOffer({ prominent }: { prominent: boolean }) {
     try {
       const r = await getApi().call('lab.attach', { scenario: name, timing: fast ? 'fast' : 'realistic' });
       setAttached(r.device.deviceId);
+      useLastAttached.setState({ deviceId: r.device.deviceId });
+      focusNewCard(r.device.deviceId);
     } catch (error) {
       setProblem(toProblem(error));
     } finally {
@@ -67,7 +70,7 @@ export function VirtualDeviceOffer({ prominent }: { prominent: boolean }) {
       <button type="button" className="btn btn-primary" data-testid="attach-virtual" disabled={!name || busy} onClick={attach}>
         Plug in virtual device
       </button>
-      {attached && (
+      {attached && !prominent && (
         <p role="status" data-testid="attached-virtual" data-device-id={attached}>
           Virtual device {attached} plugged in.
         </p>
@@ -75,4 +78,14 @@ export function VirtualDeviceOffer({ prominent }: { prominent: boolean }) {
       {problem && <ErrorNotice problem={problem} />}
     </section>
   );
+}
+
+/** The virtual device plugged in last: the Devices view announces it (the first offer disappears once a device is there). */
+export const useLastAttached = create<{ deviceId: string | null }>(() => ({ deviceId: null }));
+
+/** Focus goes to the new device's main action once its card is on screen (the list updates by event). */
+function focusNewCard(deviceId: string, triesLeft = 40): void {
+  const button = document.querySelector<HTMLElement>(`[data-testid="device-card-${deviceId}"] [data-testid="rescue-device"]`);
+  if (button) button.focus();
+  else if (triesLeft > 0) setTimeout(() => focusNewCard(deviceId, triesLeft - 1), 50);
 }
