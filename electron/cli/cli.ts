@@ -3,6 +3,8 @@ import { RescueError, toErrorData } from '../../shared/errors';
 import { defaultDataDir } from '../services/app-paths';
 import type { Services } from '../services/container';
 import { createServices } from '../services/create-services';
+import { connectRemoteLab } from '../lab/service/lab-client';
+import { isUsageError, labUsageError, resolveLabDir } from '../lab/service/lab-files';
 import { parseArgs, stringFlag } from './args';
 import type { CliCommand, CliEnv, ParsedArgs } from './types';
 
@@ -24,10 +26,29 @@ function usage(commands: CliCommand[]): string {
     'Options for every device command:',
     '  --json                 print one JSON document instead of text',
     '  --virtual <scenario>   use a virtual device of the lab (see `lab list`) instead of hardware',
+    '  --lab [folder]         use the running lab service (`lab start`) of the default lab folder or of <folder>;',
+    '                         (PARTICLE_RESCUE_LAB=1 or =<folder> does the same)',
     '  --data-dir <folder>    where backups, journals and reports live',
     '',
     'Run `particle-rescue <command> --help` for the options of one command.',
   ].join('\n');
+}
+
+/**
+ * `--lab` (default lab folder), `--lab <folder>`, or PARTICLE_RESCUE_LAB (1/true = default folder, else a
+ * folder). A device ID right after a bare `--lab` is given back to the positionals.
+ */
+export function labChoice(args: ParsedArgs, env: NodeJS.ProcessEnv): { dir?: string } | null {
+  const flag = args.flags.lab;
+  if (typeof flag === 'string' && /^[0-9a-f]{24}$/i.test(flag)) {
+    args.positionals.push(flag);
+    return {};
+  }
+  if (flag === true) return {};
+  if (typeof flag === 'string') return { dir: flag };
+  const fromEnv = env.PARTICLE_RESCUE_LAB;
+  if (fromEnv === undefined || fromEnv === '' || fromEnv === '0' || fromEnv === 'false') return null;
+  return fromEnv === '1' || fromEnv === 'true' ? {} : { dir: fromEnv };
 }
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failed, 2 usage). */
@@ -59,11 +80,26 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
     services: async () => {
       if (services) return services;
       const scenario = stringFlag(args, 'virtual');
+      const dataDir = stringFlag(args, 'data-dir') ?? defaultDataDir();
+      const lab = scenario === undefined || args.flags.lab !== undefined ? labChoice(args, process.env) : null;
+      if (lab && scenario !== undefined) {
+        throw labUsageError('--virtual and --lab cannot be used together.', '--virtual <scenario> builds a one-shot virtual device; --lab uses the running lab service. Pick one.');
+      }
+      const remoteLab = lab ? await connectRemoteLab(resolveLabDir(dataDir, lab.dir)) : undefined;
+      if (remoteLab) {
+        const devices = remoteLab.session.devices;
+        if (devices.length === 1) virtualDeviceId = devices[0].deviceId;
+        io.err(`Using the lab on ${remoteLab.labDir} (lab ${remoteLab.session.labId}, pid ${remoteLab.record.pid}): ${devices.length} virtual device(s), not hardware.`);
+      }
       services = await createServices({
         transport: 'cli',
-        dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(),
-        hardware: scenario === undefined,
+        dataDir,
+        hardware: scenario === undefined && !remoteLab,
         labTiming: stringFlag(args, 'lab-timing') === 'realistic' ? 'realistic' : 'fast',
+        remoteLab,
+      }).catch((error: unknown) => {
+        remoteLab?.close();
+        throw error;
       });
       if (scenario) {
         const device = await services.lab.attach(scenario);
@@ -91,7 +127,7 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
     const data = toErrorData(error);
     if (json) io.out(JSON.stringify({ error: data }, null, 2));
     else io.err(`Error (${data.code}): ${data.message}\nWhat to do: ${data.fix}`);
-    return 1;
+    return isUsageError(error) ? 2 : 1;
   } finally {
     if (services) await (services as Services).close();
   }
