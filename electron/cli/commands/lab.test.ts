@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readLabRecord } from '../../lab/service/lab-files';
 import type { LabStatus } from '../../lab/service/lab-service';
 import type { CliEnv } from '../types';
+import { runCli } from '../cli';
+import { allCommands } from '.';
 import { command, runLabStart } from './lab';
 
 const dirs: string[] = [];
@@ -59,5 +61,15 @@ describe('lab CLI', () => {
     const { e } = env(false);
     await expect(command.run({ positionals: ['status'], flags: { 'lab-dir': labDir() } }, e)).rejects.toMatchObject({ message: expect.stringContaining('No lab is running'), details: { usage: true } });
     await expect(command.run({ positionals: ['stop'], flags: { 'lab-dir': labDir() } }, e)).rejects.toMatchObject({ message: expect.stringContaining('No lab is running'), details: { usage: true } });
+  });
+
+  it('the CLI exits 2 with what to do for --lab without a lab and for --lab with --virtual', async () => {
+    const dir = labDir();
+    const err: string[] = [];
+    const io = { out: () => undefined, err: (t: string) => err.push(t) };
+    expect(await runCli(['devices', '--lab', dir, '--data-dir', dir], allCommands, io)).toBe(2);
+    expect(err.join('\n')).toMatch(/No lab is running on .*\nWhat to do: Start one with `npm run lab -- start <scenario>`/);
+    expect(await runCli(['devices', '--virtual', 'photon-seed', '--lab', dir, '--data-dir', dir], allCommands, io)).toBe(2);
+    expect(err.at(-1)).toMatch(/--virtual and --lab cannot be used together/);
   });
 });

@@ -117,7 +117,7 @@ export class LabService {
     for (const name of opts.scenarios) if (!scenarioDef(name)) throw unknownScenarioError(name);
     ensureLabDir(opts.labDir);
     const existing = readLabRecord(opts.labDir);
-    if (existing && existing.pid !== process.pid && pidAlive(existing.pid) && (await labAnswers(existing))) {
+    if (existing && pidAlive(existing.pid) && (await labAnswers(existing))) {
       throw labUsageError(
         `A lab is already running on ${opts.labDir} (pid ${existing.pid}, port ${existing.port}).`,
         'Use that lab (`lab status`), stop it first (`lab stop`), or start this one on another folder with --lab-dir <folder>.',
