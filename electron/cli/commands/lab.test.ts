@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readLabRecord } from '../../lab/service/lab-files';
+import { loadLabState } from '../../lab/service/lab-state';
 import type { LabStatus } from '../../lab/service/lab-service';
 import type { CliEnv } from '../types';
 import { runCli } from '../cli';
@@ -71,5 +72,20 @@ describe('lab CLI', () => {
     expect(err.join('\n')).toMatch(/No lab is running on .*\nWhat to do: Start one with `npm run lab -- start <scenario>`/);
     expect(await runCli(['devices', '--virtual', 'photon-seed', '--lab', dir, '--data-dir', dir], allCommands, io)).toBe(2);
     expect(err.at(-1)).toMatch(/--virtual and --lab cannot be used together/);
+  });
+
+  it('lab reset <scenario> without a running lab drops that scenario from the saved state, keeps the others', async () => {
+    const dir = labDir();
+    const { e } = env(true);
+    await runLabStart({ positionals: ['start', 'photon-healthy', 'photon-seed'], flags: { 'lab-dir': dir, timing: 'fast' } }, e, async () => undefined);
+    const before = loadLabState(dir)!;
+    expect(before.devices.map((d) => d.scenario).sort()).toEqual(['photon-healthy', 'photon-seed']);
+    expect(await command.run({ positionals: ['reset', 'photon-seed'], flags: { 'lab-dir': dir } }, env(true).e)).toBe(0);
+    const after = loadLabState(dir)!;
+    expect(after.devices.map((d) => d.scenario)).toEqual(['photon-healthy']);
+    const seedId = before.devices.find((d) => d.scenario === 'photon-seed')!.deviceId;
+    expect(after.cloud.devices.some((d) => d.id === seedId)).toBe(false);
+    expect(after.labId).toBe(before.labId);
+    await expect(command.run({ positionals: ['reset', 'photon-nope'], flags: { 'lab-dir': dir } }, env(true).e)).rejects.toMatchObject({ details: { usage: true } });
   });
 });
