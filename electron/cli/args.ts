@@ -12,6 +12,7 @@ export const GLOBAL_OPTIONS: OptionKinds = {
   virtual: 'string',
   'data-dir': 'string',
   'lab-timing': 'string',
+  lab: 'string',
 };
 
 /** A mistake in how the command was typed: exit code 2, one line saying what, then the usage. */

@@ -4,6 +4,8 @@ import type { Services } from '../services/container';
 import { createKeyringVault } from '../services/cloud/keyring-vault';
 import { createServices } from '../services/create-services';
 import packageJson from '../../package.json';
+import { connectRemoteLab } from '../lab/service/lab-client';
+import { isUsageError, labUsageError, resolveLabDir } from '../lab/service/lab-files';
 import { GLOBAL_OPTIONS, UsageError, parseArgs, stringFlag } from './args';
 import { chooseDevice } from './device-choice';
 import type { CliCommand, CliEnv, ParsedArgs } from './types';
@@ -28,6 +30,8 @@ function usage(commands: CliCommand[]): string {
     'Options for every device command:',
     '  --json                 print one JSON document instead of text',
     '  --virtual <scenario>   use a virtual device of the lab (see `lab list`) instead of hardware',
+    '  --lab [folder]         use the running lab service (`lab start`) of the default lab folder or of <folder>;',
+    '                         (PARTICLE_RESCUE_LAB=1 or =<folder> does the same)',
     '  --data-dir <folder>    where backups, journals and reports live',
     '',
     'Without a device ID, a command acts on the only attached device.',
@@ -50,8 +54,31 @@ function commandHelp(command: CliCommand): string {
   return `${command.summary}\n\nUsage: particle-rescue ${command.usage}`;
 }
 
+/**
+ * `--lab` takes an optional folder. Bare (last, or before another option, a device ID or a command) it
+ * means the default lab folder, written `--lab=` so the strict parser sees a value.
+ */
+export function bareLab(argv: readonly string[], commandNames: readonly string[]): string[] {
+  return argv.map((word, i) => {
+    const next = argv[i + 1];
+    const bare = next === undefined || next.startsWith('-') || /^[0-9a-f]{24}$/i.test(next) || commandNames.includes(next);
+    return word === '--lab' && bare ? '--lab=' : word;
+  });
+}
+
+/** `--lab` (default lab folder), `--lab <folder>`, or PARTICLE_RESCUE_LAB (1/true = default folder, else a folder). */
+export function labChoice(args: ParsedArgs, env: NodeJS.ProcessEnv): { dir?: string } | null {
+  const flag = args.flags.lab;
+  if (flag === true || flag === '') return {};
+  if (typeof flag === 'string') return { dir: flag };
+  const fromEnv = env.PARTICLE_RESCUE_LAB;
+  if (fromEnv === undefined || fromEnv === '' || fromEnv === '0' || fromEnv === 'false') return null;
+  return fromEnv === '1' || fromEnv === 'true' ? {} : { dir: fromEnv };
+}
+
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failed, 2 usage). */
-export async function runCli(argv: string[], commands: CliCommand[], io: CliIo): Promise<number> {
+export async function runCli(given: string[], commands: CliCommand[], io: CliIo): Promise<number> {
+  const argv = bareLab(given, commands.map((c) => c.name));
   const name = commandWord(argv);
   if (name === 'help') return runCli([...argv.filter((word) => word !== 'help'), '--help'], commands, io);
   const command = commands.find((c) => c.name === name);
@@ -96,13 +123,28 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
     services: async () => {
       if (services) return services;
       const scenario = stringFlag(args, 'virtual');
+      const dataDir = stringFlag(args, 'data-dir') ?? defaultDataDir();
+      const lab = scenario === undefined || args.flags.lab !== undefined ? labChoice(args, process.env) : null;
+      if (lab && scenario !== undefined) {
+        throw labUsageError('--virtual and --lab cannot be used together.', '--virtual <scenario> builds a one-shot virtual device; --lab uses the running lab service. Pick one.');
+      }
+      const remoteLab = lab ? await connectRemoteLab(resolveLabDir(dataDir, lab.dir)) : undefined;
+      if (remoteLab) {
+        const devices = remoteLab.session.devices;
+        if (devices.length === 1) virtualDeviceId = devices[0].deviceId;
+        io.err(`Using the lab on ${remoteLab.labDir} (lab ${remoteLab.session.labId}, pid ${remoteLab.record.pid}): ${devices.length} virtual device(s), not hardware.`);
+      }
       services = await createServices({
         transport: 'cli',
-        dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(),
-        hardware: scenario === undefined,
+        dataDir,
+        hardware: scenario === undefined && !remoteLab,
         // The real cloud's sign-in outlives the command only in the OS keyring; the lab's is a demo.
-        tokenVault: scenario === undefined ? createKeyringVault() : undefined,
+        tokenVault: scenario === undefined && !remoteLab ? createKeyringVault() : undefined,
         labTiming: stringFlag(args, 'lab-timing') === 'realistic' ? 'realistic' : 'fast',
+        remoteLab,
+      }).catch((error: unknown) => {
+        remoteLab?.close();
+        throw error;
       });
       if (scenario) {
         const known = services.lab.scenarios().map((s) => s.name);
@@ -130,7 +172,7 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
     if (json) io.out(JSON.stringify({ error: data }, null, 2));
     else io.err(`Error (${data.code}): ${data.message}\nWhat to do: ${data.fix}`);
     // Input the contract refused is a usage mistake too.
-    return data.code === 'INVALID_INPUT' ? 2 : 1;
+    return isUsageError(error) || data.code === 'INVALID_INPUT' ? 2 : 1;
   } finally {
     if (services) await (services as Services).close();
   }

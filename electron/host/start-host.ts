@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { toErrorData } from '../../shared/errors';
 import { UsageError, parseArgs, stringFlag, type OptionKinds } from '../cli/args';
+import { bareLab, labChoice } from '../cli/cli';
+import { connectRemoteLab } from '../lab/service/lab-client';
+import { resolveLabDir } from '../lab/service/lab-files';
 import { createDispatcher } from '../rpc/dispatcher';
 import { buildHandlers } from '../rpc/handlers';
 import { defaultDataDir } from '../services/app-paths';
@@ -19,6 +22,8 @@ Usage: npm run start:browser -- [options]
   --no-hardware         use only the virtual device lab
   --lab-timing <fast|realistic>   virtual device timing (default realistic)
   --data-dir <folder>   where backups, journals and reports live
+  --lab [folder]        attach to the running lab service (\`npm run lab -- start\`) of the default
+                        lab folder or of <folder> (or PARTICLE_RESCUE_LAB=1|<folder>)
   --open                open the system browser`;
 
 function openBrowser(url: string): void {
@@ -36,21 +41,26 @@ const OPTIONS: OptionKinds = {
   scenario: 'string',
   'no-hardware': 'boolean',
   'lab-timing': 'string',
+  lab: 'string',
   'data-dir': 'string',
   open: 'boolean',
 };
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), OPTIONS);
+  const args = parseArgs(bareLab(process.argv.slice(2), []), OPTIONS);
   if (args.flags.help) {
     console.log(HELP);
     return;
   }
   const readOnly = args.flags['read-only'] === true;
   const station = args.flags.station === true;
+  const dataDir = stringFlag(args, 'data-dir') ?? defaultDataDir();
+  const lab = labChoice(args, process.env);
+  const remoteLab = lab ? await connectRemoteLab(resolveLabDir(dataDir, lab.dir)) : undefined;
   const services = await createServices({
+    remoteLab,
     transport: 'browser',
-    dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(),
+    dataDir,
     hardware: args.flags['no-hardware'] !== true,
     labTiming: stringFlag(args, 'lab-timing') === 'fast' ? 'fast' : 'realistic',
     readOnly,
@@ -84,6 +94,7 @@ async function main(): Promise<void> {
         ? 'USB: hardware available; the virtual device lab too.'
         : `USB: ${usb.problem?.message ?? 'hardware unavailable; virtual devices still work.'}`,
   ];
+  if (remoteLab) lines.push(`Lab: using the lab service on ${remoteLab.labDir} (lab ${remoteLab.session.labId}, pid ${remoteLab.record.pid}).`);
   console.log(lines.join('\n'));
   if (args.flags.open) openBrowser(host.url);
   const stop = async () => {

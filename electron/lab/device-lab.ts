@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { ScenarioInfo } from './scenario-info';
 import type { SerialAccess, SerialPortRef, UsbSource } from '../services/usb/usb-source';
 import type { VirtualCloudLike } from './cloud-link';
+import type { VirtualMode } from './boot/boot-decision';
+import type { HardwareSnapshot } from './device/device-hardware';
 import { VirtualParticleDevice } from './device/virtual-particle-device';
 import type { FaultPlan } from './faults/fault-plan';
 import { LabUsbSource } from './lab-usb-source';
@@ -36,6 +38,26 @@ export interface AttachOptions {
   timing?: TimingName;
   faults?: FaultPlan;
   deviceId?: string;
+  /** Saved flash/DCT/mode (a lab that persists): applied before power-on; the cloud keeps its own records. */
+  restore?: DeviceSnapshot;
+}
+
+/** A virtual device as a persisting lab saves it. */
+export interface DeviceSnapshot {
+  hardware: HardwareSnapshot;
+  mode: VirtualMode;
+}
+
+/** The cloud as the scenario image sees it, minus registration: a restored cloud already knows the device. */
+function withoutRegistration(cloud: VirtualCloudLike | undefined): VirtualCloudLike | undefined {
+  if (!cloud) return undefined;
+  return {
+    serverPublicKeySpki: (protocol) => cloud.serverPublicKeySpki(protocol),
+    serverAddress: (protocol) => cloud.serverAddress(protocol),
+    registerDevice: () => undefined,
+    handshake: (...args) => cloud.handshake(...args),
+    setOnline: (deviceId, online) => cloud.setOnline(deviceId, online),
+  };
 }
 
 /** Virtual Particle devices for tests, demos and training: attach scenarios, see them as a USB bus. */
@@ -75,7 +97,7 @@ export class DeviceLab {
     const seed = this.opts.seed ?? 1;
     const deviceId = opts.deviceId ?? this.freeDeviceId(scenario, seed);
     if (this.devices.has(deviceId)) throw new Error(`virtual device ${deviceId} is already attached`);
-    const image = buildScenarioImage(def, { seed, deviceId, cloud: this.opts.cloud });
+    const image = buildScenarioImage(def, { seed, deviceId, cloud: opts.restore ? withoutRegistration(this.opts.cloud) : this.opts.cloud });
     const device = new VirtualParticleDevice(scenario, {
       scenario,
       image,
@@ -89,7 +111,8 @@ export class DeviceLab {
     if (link) device.attachSerial(link);
     this.devices.set(device.deviceId, device);
     this.usbSource.track(device);
-    await device.plug();
+    if (opts.restore) device.restoreHardware(opts.restore.hardware);
+    await device.plug(opts.restore?.mode);
     return device;
   }
 

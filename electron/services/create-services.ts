@@ -4,6 +4,7 @@ import { DeviceLab } from '../lab';
 import { VirtualCloud } from '../lab/cloud/virtual-cloud';
 import { labSerialMode } from '../lab/serial/serial-mode';
 import type { EventPayload } from '../../shared/contract';
+import type { RemoteLab } from '../lab/service/lab-client';
 import { EventBus } from '../rpc/event-bus';
 import { BackupStore } from './backups/backup-store';
 import { CloudService } from './cloud/cloud-service';
@@ -24,7 +25,7 @@ import { ReportService } from './reports/report-service';
 import { labFirstSerialAccess } from './serial-access';
 import { DeviceManager } from './usb/device-manager';
 import { RealUsbSource } from './usb/real-usb-source';
-import type { UsbSource } from './usb/usb-source';
+import type { SerialAccess, UsbSource } from './usb/usb-source';
 
 export interface CreateServicesOptions {
   transport: AppConfig['transport'];
@@ -37,9 +38,19 @@ export interface CreateServicesOptions {
   station?: boolean;
   /** Where the user's cloud token is kept: Electron safeStorage in the desktop app, memory elsewhere. */
   tokenVault?: TokenVault;
+  /** A lab service in another process (`--lab`): its devices join the bus, its cloud is the lab cloud. */
+  remoteLab?: RemoteLab;
 }
 
 export const DEMO_ACCOUNT = 'demo@particle.rescue';
+
+/** Devices of a remote lab touch their baud over the lab service; everything else as before. */
+function remoteFirstSerialAccess(remote: RemoteLab, other: SerialAccess): SerialAccess {
+  return {
+    locate: async (deviceId) => (remote.source.has(deviceId) ? remote.source.serialAccess.locate(deviceId) : other.locate(deviceId)),
+    touchBaud: async (deviceId, baud) => (remote.source.has(deviceId) ? remote.source.serialAccess.touchBaud(deviceId, baud) : other.touchBaud(deviceId, baud)),
+  };
+}
 
 /** The composition root: one service graph for the Electron main process, the rescue host and the CLI. */
 export async function createServices(options: CreateServicesOptions): Promise<Services> {
@@ -60,11 +71,12 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const virtualCloud = new VirtualCloud();
   await virtualCloud.start();
   const lab = new DeviceLab({ timing: config.labTiming, cloud: virtualCloud, serial: labSerialMode() });
-  const isVirtual = (deviceId: string) => lab.get(deviceId) !== undefined;
+  const remote = options.remoteLab ?? null;
+  const isVirtual = (deviceId: string) => lab.get(deviceId) !== undefined || remote?.source.has(deviceId) === true;
 
   const realSerial = options.hardware ? new RealSerialAccess() : null;
-  const serialAccess = labFirstSerialAccess(lab, realSerial);
-  const sources: UsbSource[] = [lab.source, ...(options.hardware ? [new RealUsbSource()] : [])];
+  const serialAccess = remote ? remoteFirstSerialAccess(remote, labFirstSerialAccess(lab, realSerial)) : labFirstSerialAccess(lab, realSerial);
+  const sources: UsbSource[] = [lab.source, ...(remote ? [remote.source] : []), ...(options.hardware ? [new RealUsbSource()] : [])];
   const devices = new DeviceManager({ sources, serial: serialAccess, opLog, bus });
   const dfu = new DfuService({ devices, serial: serialAccess, opLog });
   const backups = new BackupStore(join(config.dataDir, 'backups'));
@@ -73,12 +85,12 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
 
   const cloud = new CloudService({ dataDir: config.dataDir, vault: options.tokenVault ?? new MemoryTokenVault(), opLog });
   const labCloud = new CloudService({ dataDir: join(config.dataDir, 'lab-cloud'), vault: new MemoryTokenVault(), opLog });
-  const virtualProfile = virtualCloud.cloudProfile();
+  const virtualProfile = remote ? remote.session.cloudProfile : virtualCloud.cloudProfile();
   for (const service of options.hardware ? [labCloud] : [labCloud, cloud]) {
     // The lab's cloud is a demo: it is signed in as the demo account from the start.
     service.registerProfile(virtualProfile);
     await service.useProfile(virtualProfile.id);
-    await service.setToken(virtualCloud.createToken(DEMO_ACCOUNT));
+    await service.setToken(remote ? remote.session.accessToken : virtualCloud.createToken(DEMO_ACCOUNT));
   }
   if (options.hardware) cloud.registerProfile(virtualProfile);
   const deviceClouds = new LabAwareCloud(cloud, labCloud, isVirtual);
@@ -139,6 +151,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       devices.close();
       await lab.close();
       await virtualCloud.stop();
+      remote?.close();
     },
   };
 }

@@ -32,6 +32,11 @@ export class CloudAccounts {
     this.accounts.set(account.username.toLowerCase(), { ...account });
   }
 
+  /** Accounts (not tokens: every client of a saved lab signs in again). */
+  exportAccounts(): CloudAccount[] {
+    return [...this.accounts.values()].map((a) => ({ ...a }));
+  }
+
   /** A valid access token for a user, without a login round trip (tests, the lab's demo mode). */
   createToken(username: string): string {
     if (!this.accounts.has(username.toLowerCase())) throw new Error(`No virtual cloud account ${username}.`);

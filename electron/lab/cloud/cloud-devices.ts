@@ -23,6 +23,17 @@ interface DeviceRecord {
   lastHandshakeAt: string | null;
 }
 
+/** A device record as a saved lab keeps it. */
+export interface SavedDeviceRecord {
+  id: string;
+  platformId: number;
+  owner: string;
+  productId: number | null;
+  publicKeySpki: Uint8Array | null;
+  lastHeard: string | null;
+  lastHandshakeAt: string | null;
+}
+
 interface Product {
   id: number;
   name: string;
@@ -62,6 +73,27 @@ export class CloudDevices {
       lastHeard: existing?.lastHeard ?? null,
       lastHandshakeAt: existing?.lastHandshakeAt ?? null,
     });
+  }
+
+  /** Every device record (saved by a lab that persists); connection state is not kept. */
+  exportRecords(): SavedDeviceRecord[] {
+    return [...this.devices.values()].map((d) => ({
+      id: d.id,
+      platformId: d.platformId,
+      owner: d.owner,
+      productId: d.productId,
+      publicKeySpki: d.publicKeySpki ? new Uint8Array(d.publicKeySpki) : null,
+      lastHeard: d.lastHeard,
+      lastHandshakeAt: d.lastHandshakeAt,
+    }));
+  }
+
+  /** Replaces all device records with saved ones; every device starts offline until it handshakes. */
+  importRecords(records: SavedDeviceRecord[]): void {
+    this.devices.clear();
+    for (const r of records) {
+      this.devices.set(r.id, { ...r, publicKeySpki: r.publicKeySpki ? toSpkiDer(r.publicKeySpki) : null, online: false });
+    }
   }
 
   /** The public key the cloud holds for a device (SPKI DER), or null. */

@@ -5,7 +5,7 @@ import type { CloudProfile } from '../../../shared/contract/cloud';
 import { CloudAccounts, type CloudAccount } from './cloud-accounts';
 import type { CloudProtocol } from '../../../shared/domain/platforms';
 import type { HandshakeResult, VirtualCloudLike } from '../cloud-link';
-import { CloudDevices, toSpkiDer, type RegisterDeviceInfo } from './cloud-devices';
+import { CloudDevices, toSpkiDer, type RegisterDeviceInfo, type SavedDeviceRecord } from './cloud-devices';
 import { CloudHttpError, basicCredentials, bearerToken, checkHost, readFields, sendJson } from './cloud-http';
 import { generateServerKeys, type ServerKeyPair } from './server-keys';
 import { DeviceOsReleases } from './device-os-releases';
@@ -32,6 +32,12 @@ export interface CloudRequestRecord {
   /** Path only: the query string may carry an access token. */
   path: string;
   status: number;
+}
+
+export interface VirtualCloudState {
+  accounts: CloudAccount[];
+  devices: SavedDeviceRecord[];
+  serverKeys: Record<CloudProtocol, ServerKeyPair>;
 }
 
 export const VIRTUAL_CLOUD_PROFILE_ID = 'virtual-cloud';
@@ -154,6 +160,17 @@ export class VirtualCloud implements VirtualCloudLike {
 
   addAccount(account: CloudAccount): void {
     this.accounts.addAccount(account);
+  }
+
+  /** Accounts, device records (owner, product, public key) and server identity, for a lab that persists. */
+  exportState(): VirtualCloudState {
+    return { accounts: this.accounts.exportAccounts(), devices: this.devices.exportRecords(), serverKeys: this.serverKeys };
+  }
+
+  /** Takes over saved accounts and device records (the server identity is given to the constructor). */
+  importState(state: Pick<VirtualCloudState, 'accounts' | 'devices'>): void {
+    for (const account of state.accounts) this.accounts.addAccount(account);
+    this.devices.importRecords(state.devices);
   }
 
   /** A valid access token without a login round trip (tests and demo mode). */

@@ -160,4 +160,15 @@ export class FileDctStore implements DctStore {
   setWifiCredentials(ssid: string | null): void {
     this.ssid = ssid;
   }
+
+  /** The file's bytes and the Wi-Fi file (Gen 3/4 DCT lives outside the flash chip model). */
+  snapshot(): { window: Uint8Array; ssid: string | null } {
+    return { window: this.window.slice(), ssid: this.ssid };
+  }
+
+  restore(state: { window: Uint8Array; ssid: string | null }): void {
+    if (state.window.length !== DCT_WINDOW_SIZE) throw new Error('DCT snapshot has the wrong size');
+    this.window.set(state.window);
+    this.ssid = state.ssid;
+  }
 }

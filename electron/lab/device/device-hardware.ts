@@ -20,6 +20,13 @@ export interface DeviceImage {
   deviceProtection: boolean;
 }
 
+/** What survives power-off: flash chips (WICED/sealed DCT included) and a Gen 3/4 DCT file. */
+export interface HardwareSnapshot {
+  flash: Record<number, Uint8Array>;
+  external: Record<number, Uint8Array> | null;
+  dctFile: { window: Uint8Array; ssid: string | null } | null;
+}
+
 /** Flash chips and DCT storage of one device; what survives resets and re-enumerations. */
 export class DeviceHardware {
   readonly flash: NorFlash;
@@ -53,6 +60,20 @@ export class DeviceHardware {
 
   modules(): ModuleStatus[] {
     return scanModules(this.flash, this.platform);
+  }
+
+  snapshot(): HardwareSnapshot {
+    return {
+      flash: this.flash.snapshot(),
+      external: this.external?.snapshot() ?? null,
+      dctFile: this.dct instanceof FileDctStore ? this.dct.snapshot() : null,
+    };
+  }
+
+  restore(snapshot: HardwareSnapshot): void {
+    this.flash.restore(snapshot.flash);
+    if (this.external && snapshot.external) this.external.restore(snapshot.external);
+    if (this.dct instanceof FileDctStore && snapshot.dctFile) this.dct.restore(snapshot.dctFile);
   }
 
   /**

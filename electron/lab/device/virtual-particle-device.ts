@@ -14,7 +14,7 @@ import type { OutputQueueStats } from '../serial/output-queue';
 import type { SerialLink } from '../serial/virtual-serial-end';
 import type { TransferGate, VirtualUsbDevice } from '../usb/virtual-usb-device';
 import { CloudConnector } from './cloud-connector';
-import { DeviceHardware } from './device-hardware';
+import { DeviceHardware, type HardwareSnapshot } from './device-hardware';
 import { deviceTransferGate } from './transfer-gate';
 import { createUsbFace } from './usb-face-factory';
 import { type DeviceParts, type VirtualDeviceOptions, knowsDeviceProtection } from './device-parts';
@@ -119,10 +119,22 @@ export class VirtualParticleDevice implements ControlTarget {
     return this.serial?.stats() ?? null;
   }
 
-  /** Power on (first attach or after unplug). */
-  async plug(): Promise<void> {
+  /** Power on (first attach or after unplug); `resume` boots into a saved mode (DFU, safe, listening). */
+  async plug(resume?: VirtualMode): Promise<void> {
     if (this.mode !== 'off' || this.usb) return;
-    this.bootNow(null, ++this.bootToken);
+    this.bootNow(resume === 'dfu' || resume === 'safe' ? resume : null, ++this.bootToken);
+    if (resume === 'listening') this.startListening();
+  }
+
+  /** Flash, DCT and mode: what a lab that persists saves between runs. */
+  snapshot(): { hardware: HardwareSnapshot; mode: VirtualMode } {
+    return { hardware: this.hw.snapshot(), mode: this.mode };
+  }
+
+  /** Put saved flash and DCT back while powered off (before plug). */
+  restoreHardware(hardware: HardwareSnapshot): void {
+    if (this.mode !== 'off') throw new Error('restore the hardware of a virtual device only while it is off');
+    this.hw.restore(hardware);
   }
 
   /** Cable pulled: no USB, no LED, until plug(). */

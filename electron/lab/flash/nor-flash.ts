@@ -98,4 +98,24 @@ export class NorFlash {
       at = sector.start + sector.size;
     }
   }
+
+  /** Programmed sectors by start address (erased sectors are absent): what a saved lab keeps. */
+  snapshot(): Record<number, Uint8Array> {
+    const out: Record<number, Uint8Array> = {};
+    for (const [start, bytes] of this.sectors) out[start] = bytes.slice();
+    return out;
+  }
+
+  /** Replaces the whole chip with a snapshot; sectors that are not in this layout are refused. */
+  restore(sectors: Record<number, Uint8Array>): void {
+    const restored = new Map<number, Uint8Array>();
+    for (const [key, bytes] of Object.entries(sectors)) {
+      const start = Number(key);
+      const sector = sectorAt(this.layout, start);
+      if (!sector || sector.start !== start || sector.size !== bytes.length) throw new Error(`flash snapshot sector 0x${start.toString(16)} does not match this chip`);
+      restored.set(start, bytes.slice());
+    }
+    this.sectors.clear();
+    for (const [start, bytes] of restored) this.sectors.set(start, bytes);
+  }
 }
