@@ -15,6 +15,20 @@ const bad = (message: string, fix: string) => new RescueError('INVALID_INPUT', m
  * Messages never repeat the password itself, only its length.
  */
 export function checkCredentials(input: { ssid?: unknown; security?: unknown; password?: unknown }): CheckedCredentials {
+  const { ssid, security } = checkNetwork(input);
+  const password = security === 'open' ? '' : typeof input.password === 'string' ? input.password : '';
+  if (password.length > WIFI_LIMITS.passwordMax) {
+    throw bad(`The password is ${password.length} characters long; the device accepts at most ${WIFI_LIMITS.passwordMax}.`, 'Check the password (a WPA password is 8–63 characters, or 64 hex digits).');
+  }
+  const min = WIFI_LIMITS.passwordMin[security];
+  if (password.length < min) {
+    throw bad(`A ${security.toUpperCase()} password has at least ${min} characters; this one has ${password.length}.`, 'Check the password, or pick the security type the network really uses.');
+  }
+  return { ssid, security, password };
+}
+
+/** SSID and security alone (the CLI checks them before asking for a password). */
+export function checkNetwork(input: { ssid?: unknown; security?: unknown }): { ssid: string; security: WifiSecurity } {
   const ssid = typeof input.ssid === 'string' ? input.ssid : '';
   if (ssid.trim() === '') throw bad('The network name (SSID) is empty.', 'Enter the name of the 2.4 GHz Wi-Fi network exactly as it appears on your phone or router.');
   if (new TextEncoder().encode(ssid).length > WIFI_LIMITS.ssidMaxBytes) {
@@ -27,16 +41,7 @@ export function checkCredentials(input: { ssid?: unknown; security?: unknown; pa
       `Use one of ${WIFI_SECURITY.join(', ')}. WPA3-only and enterprise networks cannot be entered this way: switch the router to WPA2 (or WPA2/WPA3 mixed) for this device.`,
     );
   }
-  const kind = security as WifiSecurity;
-  const password = kind === 'open' ? '' : typeof input.password === 'string' ? input.password : '';
-  if (password.length > WIFI_LIMITS.passwordMax) {
-    throw bad(`The password is ${password.length} characters long; the device accepts at most ${WIFI_LIMITS.passwordMax}.`, 'Check the password (a WPA password is 8–63 characters, or 64 hex digits).');
-  }
-  const min = WIFI_LIMITS.passwordMin[kind];
-  if (password.length < min) {
-    throw bad(`A ${kind.toUpperCase()} password has at least ${min} characters; this one has ${password.length}.`, 'Check the password, or pick the security type the network really uses.');
-  }
-  return { ssid, security: kind, password };
+  return { ssid, security: security as WifiSecurity };
 }
 
 /** Wi-Fi platforms only: Photon/P1 (Gen 2 console) or Argon/P2 (requests 500–507). */
