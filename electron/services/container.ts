@@ -12,6 +12,7 @@ import type { CloudService } from './cloud/cloud-service';
 import type { SerialService } from './logs/serial-service';
 import type { DiagnosisService } from './diagnosis/diagnosis-service';
 import type { ReportService } from './reports/report-service';
+import type { WifiService } from './wifi/wifi-service';
 
 export interface AppConfig {
   version: string;
@@ -42,5 +43,6 @@ export interface Services {
   serial: SerialService;
   diagnosis: DiagnosisService;
   reports: ReportService;
+  wifi: WifiService;
   close(): Promise<void>;
 }

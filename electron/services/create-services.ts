@@ -19,6 +19,7 @@ import { KeyService } from './keys/key-service';
 import { LabAwareCloud } from './lab-aware-cloud';
 import { RealSerialAccess } from './logs/real-serial-access';
 import { SerialService } from './logs/serial-service';
+import { WifiService } from './wifi/wifi-service';
 import { OperationLog } from './operations/operation-log';
 import { OperationRunner } from './operations/operation-runner';
 import { ReportService } from './reports/report-service';
@@ -128,6 +129,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     const badge = healthAfter(finished);
     if (badge && finished.deviceId) devices.setHealth(finished.deviceId, badge);
   });
+  const wifi = new WifiService({ devices, serial: serialAccess, opLog, logs: serial });
 
   return {
     config,
@@ -145,6 +147,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     serial,
     diagnosis,
     reports,
+    wifi,
     close: async () => {
       await serial.stopAll();
       await dfu.close();

@@ -9,6 +9,7 @@ import { keysMethods } from './keys';
 import { labMethods } from './lab';
 import { logsEvents, logsMethods } from './logs';
 import { reportsMethods } from './reports';
+import { wifiMethods } from './wifi';
 
 /** The only door between renderer and main: every method and event, with runtime schemas. */
 export const contract = {
@@ -24,6 +25,7 @@ export const contract = {
     ...cloudMethods,
     ...logsMethods,
     ...reportsMethods,
+    ...wifiMethods,
   },
   events: {
     ...appEvents,
@@ -66,3 +68,4 @@ export * from './lab';
 export * from './logs';
 export * from './reports';
 export * from './define';
+export * from './wifi';

@@ -2,28 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli';
-import { allCommands } from './index';
+import { scriptedCli } from '../testing/scripted-cli';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rescue-cli-login-'));
 const lab = ['--virtual', 'photon-healthy', '--lab-timing', 'fast', '--data-dir', dataDir];
 
-/** Runs the CLI with a scripted person at the terminal; `answers` null means there is no terminal. */
-async function cli(argv: string[], answers: string[] | null = null) {
-  let out = '';
-  let err = '';
-  const asked: { question: string; secret: boolean }[] = [];
-  const queue = answers ? [...answers] : null;
-  const code = await runCli(argv, allCommands, {
-    out: (t) => (out += `${t}\n`),
-    err: (t) => (err += `${t}\n`),
-    prompt: async (question, secret) => {
-      asked.push({ question, secret });
-      return queue ? (queue.shift() ?? '') : null;
-    },
-  });
-  return { code, out, err, asked };
-}
+const cli = scriptedCli;
 
 function passwordFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'pw-')), 'password');

@@ -45,7 +45,7 @@ async function useParticleCli(services: Services, env: CliEnv): Promise<number> 
   return 0;
 }
 
-async function password(args: ParsedArgs, env: CliEnv): Promise<string> {
+export async function password(args: ParsedArgs, env: CliEnv): Promise<string> {
   const file = stringFlag(args, 'password-file');
   if (file) {
     const text = await readFile(file, 'utf8').catch((error: Error) => {

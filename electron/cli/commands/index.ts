@@ -10,5 +10,6 @@ import { command as logsCommand } from './logs';
 import { commands as reportCommands } from './reports';
 import { commands as rescueCommands } from './rescue';
 import { command as updateCommand } from './update';
+import { command as wifiCommand } from './wifi';
 
-export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, updateCommand, ...rescueCommands, logsCommand, ...reportCommands, ...cloudCommands, labCommand];
+export const allCommands: CliCommand[] = [devicesCommand, dfuCommand, ...keyCommands, ...backupCommands, ...firmwareCommands, updateCommand, ...rescueCommands, logsCommand, ...reportCommands, ...cloudCommands, labCommand, wifiCommand];

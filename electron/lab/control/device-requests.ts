@@ -3,6 +3,19 @@ import type { RequestProcessor } from './control-server';
 import { RESULT } from './service-reply';
 import type { ModuleStatus } from '../boot/module-scan';
 import { MODULE_FUNCTION } from '../firmware-images';
+import { SECURITY_CODES, type StoredWifiProfile } from '../dct/wifi-profile';
+import { LAB_ACCESS_POINTS } from '../device/wifi-networks';
+
+/** The NCP Wi-Fi state requests 500–507 act on (Argon, P2). */
+export interface WifiTarget {
+  profiles(): StoredWifiProfile[];
+  store(profile: StoredWifiProfile): boolean;
+  remove(ssid: string): boolean;
+  clear(): boolean;
+  currentSsid(): string | null;
+  /** Connect with the stored networks (leaves listening mode). */
+  join(): void;
+}
 
 /** What the control requests need from the running Device OS model. */
 export interface ControlTarget {
@@ -22,6 +35,8 @@ export interface ControlTarget {
   cloudConnect(): void;
   cloudDisconnect(): void;
   cancelConnection(): void;
+  /** Wi-Fi NCP state; absent or null on platforms without requests 500–507. */
+  wifi?(): WifiTarget | null;
 }
 
 const ctrl = DeviceOSProtobuf.definitions;
@@ -119,8 +134,44 @@ export class DeviceRequests implements RequestProcessor {
         t.cloudDisconnect();
         return { result: RESULT.OK };
       default:
-        return { result: RESULT.NOT_SUPPORTED };
+        return type >= 500 && type <= 507 ? this.wifiRequest(type, payload) : { result: RESULT.NOT_SUPPORTED };
     }
+  }
+
+  /** wifi_new.proto requests; the proto's Security enum 0–3 = open, WEP, WPA, WPA2. */
+  private wifiRequest(type: number, payload: Uint8Array): { result: number; data?: Uint8Array; afterReply?: () => void } {
+    const wifi = this.target.wifi?.() ?? null;
+    if (!wifi) return { result: RESULT.NOT_SUPPORTED };
+    const w = ctrl.wifi;
+    const decode = (message: { decode(b: Uint8Array): unknown }) => message.decode(payload) as Record<string, unknown>;
+    const security = (profile: StoredWifiProfile) => SECURITY_CODES.indexOf(profile.security ?? 'wpa2');
+    if (type === 500 || type === 507) {
+      const req = decode(type === 500 ? w.JoinNewNetworkRequest : w.SetNetworkCredentialsRequest);
+      const ssid = String(req.ssid ?? '');
+      const code = Number(req.security ?? 0);
+      const password = String((req.credentials as { password?: string } | undefined)?.password ?? '');
+      if (!ssid || ssid.length > 32 || code > 3 || password.length > 64) return { result: RESULT.INVALID_ARGUMENT };
+      if (!wifi.store({ ssid, security: SECURITY_CODES[code], password })) return { result: RESULT.ERROR };
+      return { result: RESULT.OK, afterReply: type === 500 ? () => wifi.join() : undefined };
+    }
+    if (type === 501) {
+      const ssid = String(decode(w.JoinKnownNetworkRequest).ssid ?? '');
+      if (!wifi.profiles().some((p) => p.ssid === ssid)) return { result: RESULT.NOT_FOUND };
+      return { result: RESULT.OK, afterReply: () => wifi.join() };
+    }
+    if (type === 502) {
+      const networks = wifi.profiles().map((p) => ({ ssid: p.ssid, security: security(p), credentialsType: p.security === 'open' ? 0 : 1 }));
+      return { result: RESULT.OK, data: encode(w.GetKnownNetworksReply, { networks }) };
+    }
+    if (type === 503) return { result: wifi.remove(String(decode(w.RemoveKnownNetworkRequest).ssid ?? '')) ? RESULT.OK : RESULT.NOT_FOUND };
+    if (type === 504) return { result: wifi.clear() ? RESULT.OK : RESULT.ERROR };
+    if (type === 505) {
+      const ap = LAB_ACCESS_POINTS.find((a) => a.ssid === wifi.currentSsid());
+      if (!ap) return { result: RESULT.NOT_FOUND };
+      return { result: RESULT.OK, data: encode(w.GetCurrentNetworkReply, { ssid: ap.ssid, channel: ap.channel, rssi: ap.rssi }) };
+    }
+    const networks = LAB_ACCESS_POINTS.map((a) => ({ ssid: a.ssid, security: SECURITY_CODES.indexOf(a.security), channel: a.channel, rssi: a.rssi }));
+    return { result: RESULT.OK, data: encode(w.ScanNetworksReply, { networks }) };
   }
 
   private moduleInfo(): Uint8Array {

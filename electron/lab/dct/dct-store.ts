@@ -1,5 +1,6 @@
 import { LAB_DCT_SIZE as DCT_SIZE, LAB_DCT_WINDOW as DCT_WINDOW_SIZE } from './dct-table';
 import type { NorFlash } from '../flash/nor-flash';
+import { type StoredWifiProfile, decodeWicedWifiBlock, encodeWicedWifiBlock, WICED_WIFI_BLOCK_SIZE } from './wifi-profile';
 
 /**
  * Where the application DCT physically lives (dct-and-keys.md §10.1). The firmware reads and writes
@@ -12,6 +13,10 @@ export interface DctStore {
   write(offset: number, data: Uint8Array): boolean;
   wifiCredentials(): boolean;
   setWifiCredentials(ssid: string | null): void;
+  /** Stored Wi-Fi networks (what the listening console's `w` and requests 500/507 leave behind). */
+  wifiProfiles(): StoredWifiProfile[];
+  storeWifiProfile(profile: StoredWifiProfile): boolean;
+  clearWifiProfiles(): boolean;
 }
 
 const WICED_APP_OFFSET = 7548;
@@ -68,6 +73,20 @@ export class WicedDctStore implements DctStore {
       entry.set(text, 1);
     } else entry[0] = 0;
     this.rewrite((sector) => sector.set(entry, WICED_WIFI_OFFSET));
+  }
+
+  wifiProfiles(): StoredWifiProfile[] {
+    const profile = decodeWicedWifiBlock(this.flash.read(this.current() + WICED_WIFI_OFFSET, WICED_WIFI_BLOCK_SIZE));
+    return profile ? [profile] : [];
+  }
+
+  /** One stored access point is modelled (the first of the WICED block's five). */
+  storeWifiProfile(profile: StoredWifiProfile): boolean {
+    return this.rewrite((sector) => sector.set(encodeWicedWifiBlock(profile), WICED_WIFI_OFFSET));
+  }
+
+  clearWifiProfiles(): boolean {
+    return this.rewrite((sector) => sector.set(encodeWicedWifiBlock(null), WICED_WIFI_OFFSET));
   }
 
   private rewrite(change: (sector: Uint8Array) => void): boolean {
@@ -128,17 +147,35 @@ export class SealedDctStore implements DctStore {
   }
 
   setWifiCredentials(): void {}
+
+  wifiProfiles(): StoredWifiProfile[] {
+    return [];
+  }
+
+  storeWifiProfile(): boolean {
+    return false;
+  }
+
+  clearWifiProfiles(): boolean {
+    return false;
+  }
+}
+
+/** What a lab service saves of a Gen 3/4 DCT file and its Wi-Fi file. */
+export interface FileDctSnapshot {
+  window: Uint8Array;
+  profiles: StoredWifiProfile[];
 }
 
 /** Gen 3/4: `/sys/dct.bin` in the filesystem; Wi-Fi credentials in their own file (Argon, P2). */
 export class FileDctStore implements DctStore {
   private readonly window = new Uint8Array(DCT_WINDOW_SIZE).fill(0xff);
-  private ssid: string | null = null;
+  private profiles: StoredWifiProfile[] = [];
 
   format(appDct: Uint8Array, ssid: string | null): void {
     this.window.fill(0xff);
     this.window.set(appDct, 0);
-    this.ssid = ssid;
+    this.setWifiCredentials(ssid);
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -154,21 +191,44 @@ export class FileDctStore implements DctStore {
   }
 
   wifiCredentials(): boolean {
-    return this.ssid !== null;
+    return this.profiles.length > 0;
   }
 
   setWifiCredentials(ssid: string | null): void {
-    this.ssid = ssid;
+    this.profiles = ssid ? [{ ssid, security: null, password: null }] : [];
+  }
+
+  wifiProfiles(): StoredWifiProfile[] {
+    return this.profiles.map((p) => ({ ...p }));
+  }
+
+  /** `/sys/wifi_config.bin`: newest first, one entry per SSID (the lab keeps at most 10). */
+  storeWifiProfile(profile: StoredWifiProfile): boolean {
+    this.profiles = [{ ...profile }, ...this.profiles.filter((p) => p.ssid !== profile.ssid)].slice(0, MAX_NCP_PROFILES);
+    return true;
+  }
+
+  removeWifiProfile(ssid: string): boolean {
+    const before = this.profiles.length;
+    this.profiles = this.profiles.filter((p) => p.ssid !== ssid);
+    return this.profiles.length < before;
+  }
+
+  clearWifiProfiles(): boolean {
+    this.profiles = [];
+    return true;
   }
 
   /** The file's bytes and the Wi-Fi file (Gen 3/4 DCT lives outside the flash chip model). */
-  snapshot(): { window: Uint8Array; ssid: string | null } {
-    return { window: this.window.slice(), ssid: this.ssid };
+  snapshot(): FileDctSnapshot {
+    return { window: this.window.slice(), profiles: this.wifiProfiles() };
   }
 
-  restore(state: { window: Uint8Array; ssid: string | null }): void {
+  restore(state: FileDctSnapshot): void {
     if (state.window.length !== DCT_WINDOW_SIZE) throw new Error('DCT snapshot has the wrong size');
     this.window.set(state.window);
-    this.ssid = state.ssid;
+    this.profiles = state.profiles.map((p) => ({ ...p }));
   }
 }
+
+const MAX_NCP_PROFILES = 10;

@@ -3,6 +3,7 @@ import type { LedPatternId } from '../boot/led-catalogue';
 import type { VirtualCloudLike } from '../cloud-link';
 import type { DeviceLog } from '../serial/device-log';
 import type { DeviceParts } from './device-parts';
+import { joinWithProfiles } from './wifi-networks';
 
 export interface CloudConnectorDeps extends DeviceParts {
   cloud: VirtualCloudLike | undefined;
@@ -21,6 +22,8 @@ export interface CloudConnectorDeps extends DeviceParts {
 export class CloudConnector {
   online = false;
   outcome: CloudOutcome | null = null;
+  /** The access point joined (Wi-Fi platforms), null while not joined. */
+  wifiSsid: string | null = null;
   private token = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private keygenCount = 0;
@@ -42,6 +45,7 @@ export class CloudConnector {
     this.retryTimer = null;
     if (this.online) this.deps.cloud?.setOnline(this.deps.deviceId, false);
     this.online = false;
+    this.wifiSsid = null;
   }
 
   async connect(): Promise<void> {
@@ -53,6 +57,7 @@ export class CloudConnector {
     d.setLed('blinking-green');
     d.log.write('net.ifapi', 'INFO', d.platform.wifi ? 'Joining Wi-Fi network' : 'Registering on the cellular network');
     await d.sleep(d.timing.networkJoinMs);
+    if (d.platform.wifi && !(await this.joinWifi(live))) return;
     for (let attempt = 0; live(); attempt++) {
       d.setLed('blinking-cyan');
       const result = attemptCloudConnection({
@@ -74,11 +79,38 @@ export class CloudConnector {
         return;
       }
       d.setLed(result.led);
-      await new Promise<void>((resolve) => {
-        this.retryTimer = setTimeout(resolve, d.timing.cloudRetryMs(attempt));
-        this.retryTimer.unref?.();
-      });
-      this.retryTimer = null;
+      await this.retryWait(attempt);
     }
+  }
+
+  /**
+   * Wi-Fi join with the stored profiles: a wrong password or an access point out of reach keeps the
+   * LED blinking green and the device retrying for ever, as Device OS does.
+   */
+  private async joinWifi(live: () => boolean): Promise<boolean> {
+    const d = this.deps;
+    for (let attempt = 0; live(); attempt++) {
+      const join = joinWithProfiles(d.hw.dct.wifiProfiles());
+      if (join.outcome === 'joined') {
+        this.wifiSsid = join.ssid;
+        d.log.write('net.ifapi', 'INFO', `Wi-Fi joined ${join.ssid}`);
+        return true;
+      }
+      if (attempt < 3 || attempt % 20 === 0) {
+        d.log.write('net.ifapi', 'WARN', join.outcome === 'auth-failed' ? 'Wi-Fi join failed: authentication rejected by the access point' : 'Wi-Fi join failed: no stored network in range');
+      }
+      d.setLed('blinking-green');
+      await this.retryWait(attempt);
+    }
+    return false;
+  }
+
+  private retryWait(attempt: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.retryTimer = setTimeout(resolve, this.deps.timing.cloudRetryMs(attempt));
+      this.retryTimer.unref?.();
+    }).then(() => {
+      this.retryTimer = null;
+    });
   }
 }

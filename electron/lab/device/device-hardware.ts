@@ -1,5 +1,5 @@
 import { DctMemory, type DfuMemory, FlashMemory } from '../dfu/dfu-memory';
-import { FileDctStore, type DctStore, SealedDctStore, WicedDctStore } from '../dct/dct-store';
+import { FileDctStore, type DctStore, type FileDctSnapshot, SealedDctStore, WicedDctStore } from '../dct/dct-store';
 import { parseMemoryLayout } from '../flash/memory-layout';
 import { NorFlash } from '../flash/nor-flash';
 import type { LabPlatform } from '../platforms/lab-platforms';
@@ -24,7 +24,7 @@ export interface DeviceImage {
 export interface HardwareSnapshot {
   flash: Record<number, Uint8Array>;
   external: Record<number, Uint8Array> | null;
-  dctFile: { window: Uint8Array; ssid: string | null } | null;
+  dctFile: FileDctSnapshot | null;
 }
 
 /** Flash chips and DCT storage of one device; what survives resets and re-enumerations. */

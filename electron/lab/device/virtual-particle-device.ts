@@ -5,7 +5,9 @@ import { type BootRequest, type VirtualMode, decideBoot } from '../boot/boot-dec
 import type { CloudOutcome } from '../boot/cloud-session';
 import { type LedPatternId, ledState } from '../boot/led-catalogue';
 import type { ModuleStatus } from '../boot/module-scan';
-import type { ControlTarget } from '../control/device-requests';
+import type { ControlTarget, WifiTarget } from '../control/device-requests';
+import type { StoredWifiProfile } from '../dct/wifi-profile';
+import { WifiDialog } from '../serial/wifi-dialog';
 import type { DfuseStateMachine } from '../dfu/dfuse-state-machine';
 import { FaultInjector } from '../faults/fault-injector';
 import { type LabPlatform, labPlatform } from '../platforms/lab-platforms';
@@ -107,7 +109,8 @@ export class VirtualParticleDevice implements ControlTarget {
 
   attachSerial(link: SerialLink): void {
     this.serial = link;
-    this.log.attach(link, { deviceId: this.deviceId, systemVersion: this.systemVersion, currentMode: () => this.mode, stopListening: () => this.stopListening() });
+    const wifiDialog = this.platform.wifi ? new WifiDialog({ storeWifiProfile: (p) => this.hw.dct.storeWifiProfile(p), stopListening: () => this.stopListening() }) : undefined;
+    this.log.attach(link, { deviceId: this.deviceId, systemVersion: this.systemVersion, wifiDialog, currentMode: () => this.mode, stopListening: () => this.stopListening() });
     // The host opening the port at 14400 / 28800 is the Device OS signal, as on hardware.
     link.onLineCoding((baud) => {
       if (this.log.cdcUp && (baud === 14400 || baud === 28800)) void this.touchBaud(baud);
@@ -175,6 +178,34 @@ export class VirtualParticleDevice implements ControlTarget {
 
   setWifiCredentials(ssid: string | null): void {
     this.hw.dct.setWifiCredentials(ssid);
+  }
+
+  /** Stored Wi-Fi networks (the WICED DCT block on Photon/P1, the NCP's file on Argon/P2). */
+  wifiProfiles(): StoredWifiProfile[] {
+    return this.hw.dct.wifiProfiles();
+  }
+
+  /** The Wi-Fi control requests 500–507 act on this (Wi-Fi platforms past Gen 2 only). */
+  wifi(): WifiTarget | null {
+    if (!this.platform.wifi || this.generation === 2) return null;
+    const dct = this.hw.dct;
+    return {
+      profiles: () => dct.wifiProfiles(),
+      store: (profile) => dct.storeWifiProfile(profile),
+      remove: (ssid) => {
+        const rest = dct.wifiProfiles().filter((p) => p.ssid !== ssid);
+        if (rest.length === dct.wifiProfiles().length) return false;
+        dct.clearWifiProfiles();
+        for (const p of rest.reverse()) dct.storeWifiProfile(p);
+        return true;
+      },
+      clear: () => dct.clearWifiProfiles(),
+      currentSsid: () => this.cloud.wifiSsid,
+      join: () => {
+        if (this.mode === 'listening') this.stopListening();
+        else if (this.mode === 'normal' || this.mode === 'safe') void this.cloud.connect();
+      },
+    };
   }
 
   /** Detach from the lab: stop timers, drop USB, the cloud sees the device go offline. */

@@ -111,6 +111,15 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ...healthy,
     deviceKey: 'cloud-has-other-key',
   },
+  {
+    name: 'photon-wifi-lost',
+    title: 'Photon whose Wi-Fi profiles were erased',
+    description: 'A flash rewrote the configuration area and took the stored networks with it: keys are fine, but the Photon comes up in listening mode (blinking blue) after every boot until Wi-Fi credentials are entered over USB.',
+    platformId: 6,
+    release: RELEASES['2.3.1'],
+    ...healthy,
+    wifi: false,
+  },
 ];
 
 export function scenarioDef(name: string): ScenarioDef | undefined {

@@ -16,6 +16,7 @@ const EXPECTED: Record<string, { mode: string; led: string; online: boolean; pid
   'photon-protected': { mode: 'normal', led: 'breathing-cyan', online: true, pid: 0xc020 },
   'electron-seed': { mode: 'normal', led: 'cyan-red-burst', online: false, pid: 0xc00a },
   'argon-seed': { mode: 'normal', led: 'cyan-red-burst', online: false, pid: 0xc00c },
+  'photon-wifi-lost': { mode: 'listening', led: 'blinking-blue', online: false, pid: 0xc006 },
 };
 
 let lab: DeviceLab | undefined;

@@ -1,3 +1,4 @@
+import type { StoredWifiProfile } from '../dct/wifi-profile';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ interface DeviceJson {
   mode: VirtualMode;
   flash: Sectors;
   external: Sectors | null;
-  dctFile: { window: string; ssid: string | null } | null;
+  dctFile: { window: string; profiles: StoredWifiProfile[] } | null;
 }
 interface StateJson {
   version: number;
@@ -77,7 +78,7 @@ export function stateToJson(state: LabState): string {
       mode: snapshot.mode,
       flash: sectorsToJson(snapshot.hardware.flash),
       external: snapshot.hardware.external ? sectorsToJson(snapshot.hardware.external) : null,
-      dctFile: snapshot.hardware.dctFile ? { window: b64(snapshot.hardware.dctFile.window), ssid: snapshot.hardware.dctFile.ssid } : null,
+      dctFile: snapshot.hardware.dctFile ? { window: b64(snapshot.hardware.dctFile.window), profiles: snapshot.hardware.dctFile.profiles } : null,
     })),
     cloud: {
       accounts: state.cloud.accounts,
@@ -101,7 +102,7 @@ export function stateFromJson(text: string): LabState {
       const hardware: HardwareSnapshot = {
         flash: sectorsFromJson(d.flash),
         external: d.external ? sectorsFromJson(d.external) : null,
-        dctFile: d.dctFile ? { window: bytes(d.dctFile.window), ssid: d.dctFile.ssid } : null,
+        dctFile: d.dctFile ? { window: bytes(d.dctFile.window), profiles: d.dctFile.profiles ?? [] } : null,
       };
       return { scenario: d.scenario, deviceId: d.deviceId, snapshot: { hardware, mode: d.mode } };
     }),

@@ -12,6 +12,7 @@ import { labHandlers } from './lab';
 import { logsHandlers } from './logs';
 import { reportsHandlers } from './reports';
 import { udevHandlers } from './udev';
+import { wifiHandlers } from './wifi';
 import { spawnExec, systemRuleFiles } from '../../main/udev-system';
 
 export interface HandlerExtras {
@@ -38,6 +39,7 @@ export function buildHandlers(s: Services, extras: HandlerExtras): HandlerMap {
     ...firmwareHandlers({ firmware: s.firmware, operations }),
     ...cloudHandlers({ cloud: s.cloud }),
     ...logsHandlers({ serial: s.serial, devices: s.devices }),
+    ...wifiHandlers({ wifi: s.wifi }),
     ...reportsHandlers({ reports: s.reports }),
   };
 }
