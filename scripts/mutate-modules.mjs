@@ -19,7 +19,7 @@ export const MUTATE_MODULES = [
   {
     name: 'server-key',
     mutate: ['electron/services/keys/server-key.ts', 'electron/services/keys/server-address.ts', 'electron/services/keys/server-key-plan.ts'],
-    tests: ['electron/services/keys/server-key.test.ts', 'electron/services/keys/server-key-judgement.test.ts', 'electron/services/keys/key-health.test.ts', 'electron/services/keys/bundled-server-keys.test.ts', 'electron/services/keys/key-service.test.ts'],
+    tests: ['electron/services/keys/server-key.test.ts', 'electron/services/keys/server-key-judgement.test.ts', 'electron/services/keys/server-key-plan.test.ts', 'electron/services/keys/key-health.test.ts', 'electron/services/keys/bundled-server-keys.test.ts', 'electron/services/keys/key-service.test.ts'],
   },
   {
     name: 'repair-journal',

@@ -162,6 +162,23 @@ describe('DFU host: what counts as a finished block', () => {
   });
 });
 
+describe('DFU host: a block with a lost status on flash the caller erased', () => {
+  it('is not sent again (no erase was asked for, so the write stops instead of programming twice)', async () => {
+    const device = await dfuDevice();
+    const rewrite: { fn: StatusRewrite | null } = { fn: null };
+    const { session, sent } = await open(device, [], rewrite);
+    await session.write(0, USER_PART, new Uint8Array(4096).fill(0xff), { erase: true });
+    sent.length = 0;
+    rewrite.fn = (reply) => {
+      const dataBlocks = sent.filter((s) => s.request === DNLOAD && s.block === 2).length;
+      return dataBlocks === 1 && reply[4] === 5 ? 'stall' : reply;
+    };
+    await expect(session.write(0, USER_PART, data, { erase: false })).rejects.toMatchObject({ code: 'DFU_STALL' });
+    expect(sent.filter((s) => s.request === DNLOAD && s.block === 2)).toHaveLength(1);
+    expect(commands(sent, 0x41)).toEqual([]);
+  });
+});
+
 describe('DFU host: leaving', () => {
   it('DfuSe leave points the address at the start of the image just written, then sends the zero-length DNLOAD', async () => {
     const device = await dfuDevice();
