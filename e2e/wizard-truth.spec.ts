@@ -3,7 +3,7 @@ import { attachVirtual, waitPressingButtons } from './attach-virtual';
 import { expect, snap, test } from './fixtures';
 import { startHostProcess } from './host-process';
 
-test('photon-bad-system without files: the rescue stops at the step it could not do, nothing is shown done that was not, no Verify', async ({ page }) => {
+test('photon-bad-system without files: the app fetches the right Device OS from the cloud itself, and the step shows what it measured', async ({ page }) => {
   const card = await attachVirtual(page, 'photon-bad-system');
   await card.getByTestId('rescue-device').click();
   await page.getByTestId('led-option-blinking-yellow').click();
@@ -11,23 +11,15 @@ test('photon-bad-system without files: the rescue stops at the step it could not
   await expect(page.getByTestId('stage-plan')).toBeVisible({ timeout: 60_000 });
   await expectAccessible(page, 'truth-bad-system-1-plan');
   await page.getByTestId('start-rescue').click();
-  const stop = page.getByTestId('step-stop');
-  await waitPressingButtons(page, stop, 110_000);
-  // Device OS could not be reinstalled without files: left to the user, never "Done".
-  await expect(page.getByTestId('plan-step-reflash-os')).toHaveAttribute('data-status', 'manual');
-  await expect(page.getByTestId('step-outcome-reflash-os')).toContainText(/Device OS files/);
-  for (const step of ['reflash-os', 'repair-keys']) {
-    const status = await page.getByTestId(`plan-step-${step}`).getAttribute('data-status');
-    expect(status, step).not.toBe('done');
-  }
-  await expect(page.getByTestId('step-retry')).toBeVisible();
-  await expect(page.getByTestId('step-cancel')).toBeVisible();
-  await expect(page.getByTestId('stage-verify')).toHaveCount(0);
-  await expectAccessible(page, 'truth-bad-system-2-stopped');
-  // Retry for a reflash step goes back to the plan, where the files are chosen.
-  await page.getByTestId('step-retry').click();
-  await expect(page.getByTestId('stage-plan')).toBeVisible();
-  await expect(page.getByTestId('firmware-os')).toBeVisible();
+  const verifyResult = page.getByTestId('verify-result');
+  await waitPressingButtons(page, verifyResult, 110_000);
+  await expect(verifyResult).toHaveAttribute('data-cloud-status', 'connected');
+  await expectAccessible(page, 'truth-bad-system-2-verified');
+  // Done only because the release was downloaded, verified, written and the restarted device reports every module valid.
+  await page.getByTestId('open-report').click();
+  const report = page.getByTestId('report');
+  await expect(report).toContainText(/Installed Device OS .*downloaded and verified.*every module valid/);
+  await snap(page, 'truth-bad-system-3-report');
 });
 
 test('cancel during verify, on a read-only station', async ({ browser }) => {

@@ -165,6 +165,7 @@ function validSample(method: MethodName): unknown {
     'firmware.inspect': { files: [{ fileName: 'a.bin', dataBase64: 'AAAA' }] },
     'firmware.plan': { deviceId: id, files: [{ fileName: 'a.bin', dataBase64: 'AAAA' }] },
     'firmware.flash': { deviceId: id, files: [{ fileName: 'a.bin', dataBase64: 'AAAA' }] },
+    'wifi.setCredentials': { deviceId: id, credentials: { ssid: 'RescueLab', security: 'wpa2', password: 'particle-rescue' } },
     'cloud.saveProfile': {
       id: 'private-1',
       name: 'Private',

@@ -1,3 +1,4 @@
+import { SCENARIOS } from '../../lab/scenarios/catalogue';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,8 @@ describe('lab CLI', () => {
     const { e, out } = env(false);
     expect(await command.run({ positionals: ['list'], flags: {} }, e)).toBe(0);
     expect(out.some((l) => l.startsWith('photon-seed'))).toBe(true);
-    expect(out).toHaveLength(10);
+    expect(out.map((l) => l.split(' ')[0])).toEqual(SCENARIOS.map((s) => s.name));
+    expect(out.map((l) => l.split(' ')[0])).toContain('photon-wifi-lost');
   });
 
   it('lab start runs the service with the scenario until stopped; status and stop go through the folder', async () => {

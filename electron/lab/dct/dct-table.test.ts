@@ -81,7 +81,8 @@ describe('lab DCT table: literal offsets from dct-and-keys.md', () => {
     expect(resolveServerAddress(dct, 'tcp', 'abc', 2)).toEqual({ host: 'device.spark.io', port: 5683 });
   });
 
-  it.runIf(haveReference)('every key-slot row of the reference matches the lab table (../shared/reference present)', () => {
+  it('every key-slot row of the reference matches the lab table', (ctx) => {
+    ctx.skip(!haveReference, 'needs ../shared/reference beside the checkout (the literal offsets above still pin the table)');
     const text = readFileSync(REFERENCE, 'utf8');
     const row = (name: string) => {
       const match = new RegExp(`^\\| ${name} \\| (\\d+) \\| (\\d+) \\|`, 'm').exec(text);

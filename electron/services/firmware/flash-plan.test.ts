@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceModuleInfo } from '../control/module-info';
 import { planFlash } from './flash-plan';
 import { inspectFiles, type FirmwareFile } from './inspect';
@@ -98,7 +98,8 @@ describe('planFlash', () => {
 });
 
 const fixtures = fixturesDir();
-describe.runIf(fixtures)('planFlash on the real binaries', () => {
+describe('planFlash on the real binaries', () => {
+  beforeEach((ctx) => ctx.skip(!fixtures, 'needs ../shared/fixtures beside the checkout (reference material, not in the repository)'));
   const read = (name: string): FirmwareFile => ({ fileName: name, data: readFileSync(join(fixtures ?? '', name)) });
 
   it('orders the 043 system-part pair part 1 then part 2', () => {

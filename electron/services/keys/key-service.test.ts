@@ -225,7 +225,8 @@ function buildOtherServerSlot(): Uint8Array {
 describe('Particle CLI server key files', () => {
   const fixture = join(__dirname, '../../../../shared/fixtures/keys/ec.pub.der');
 
-  it.runIf(existsSync(fixture))('offers the installed CLI key files, marking only genuine ones', async () => {
+  it('offers the installed CLI key files, marking only genuine ones', async (ctx) => {
+    ctx.skip(!existsSync(fixture), 'needs ../shared/fixtures beside the checkout (reference material, not in the repository)');
     const keysDir = join(dataDir, 'home', '.particle', 'node_modules', 'particle-cli', 'assets', 'keys');
     await mkdir(keysDir, { recursive: true });
     await copyFile(fixture, join(keysDir, 'ec.pub.der'));

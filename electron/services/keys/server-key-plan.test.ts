@@ -41,7 +41,7 @@ describe('planServerKeyImage', () => {
     expect(await planServerKeyImage({ ...base, target: { spki: null, address: target.address }, source: { kind: 'profile' }, slotWrong: false })).toEqual(buildServerKeySlot('udp', null, null));
   });
 
-  it('file: a complete genuine slot image is written as is; a bare key gets no address unless it is the profile key', async () => {
+  it('file: a complete genuine slot image is written as is; a bare key gets no address unless it is the profile key; a genuine key only under the Particle profile', async () => {
     const base = { protocol: 'udp' as const, target: particle, backups, slotWrong: true };
     const image = await genuineUdp();
     expect(await planServerKeyImage({ ...base, source: { kind: 'file', dataBase64: b64(image) } })).toEqual(image);
@@ -51,7 +51,9 @@ describe('planServerKeyImage', () => {
     const pem = `-----BEGIN PUBLIC KEY-----\n${b64(spki)}\n-----END PUBLIC KEY-----\n`;
     expect(await planServerKeyImage({ ...base, target, source: { kind: 'file', dataBase64: b64(Buffer.from(pem)) } })).toEqual(buildServerKeySlot('udp', spki, target.address));
     const genuineSpki = image.subarray(0, 91);
-    expect(await planServerKeyImage({ ...base, target, source: { kind: 'file', dataBase64: b64(genuineSpki) } })).toEqual(buildServerKeySlot('udp', genuineSpki, null));
+    expect(await planServerKeyImage({ ...base, source: { kind: 'file', dataBase64: b64(genuineSpki) } })).toEqual(buildServerKeySlot('udp', genuineSpki, null));
+    // The genuine key under another cloud's profile would hand the device to the Particle Cloud.
+    await expect(planServerKeyImage({ ...base, target, source: { kind: 'file', dataBase64: b64(genuineSpki) } })).rejects.toMatchObject({ code: 'SERVER_KEY_UNTRUSTED' });
   });
 
   it('file: not a key, or a key nobody trusts, is refused', async () => {
