@@ -1,6 +1,8 @@
 import * as electron from 'electron';
 import { join } from 'node:path';
-import { runCli } from '../cli/cli';
+import { labChoice, runCli } from '../cli/cli';
+import { connectRemoteLab } from '../lab/service/lab-client';
+import { resolveLabDir } from '../lab/service/lab-files';
 import { allCommands } from '../cli/commands';
 import { terminalPrompt } from '../cli/terminal-prompt';
 import { loadStatic } from '../host/static-files';
@@ -102,12 +104,15 @@ export async function startMain(e: Electron): Promise<void> {
   }
   await e.app.whenReady();
   const dataDir = e.app.getPath('userData');
+  // PARTICLE_RESCUE_LAB=1 (or a lab folder) attaches the window to a running lab service, as --lab does for the CLI.
+  const lab = labChoice({ positionals: [], flags: {} }, process.env);
   const services = await createServices({
     transport: 'electron',
     dataDir,
     version: e.app.getVersion(),
     hardware: true,
     tokenVault: createSafeStorageVault(e.safeStorage, CloudService.vaultFile(dataDir)),
+    remoteLab: lab ? await connectRemoteLab(resolveLabDir(dataDir, lab.dir)) : undefined,
   });
   hardenSession(e);
   registerAppProtocol(e, join(__dirname, '..', '..', 'renderer'));
