@@ -78,6 +78,8 @@ export function createWsClient(url: string, options: WsClientOptions = {}): ApiC
       else waiting.reject(new ApiError(frame.error ?? GONE));
     });
     current.addEventListener('close', () => {
+      // Only the socket in use counts: a late close of an earlier attempt must not start a second reconnect loop.
+      if (current !== socket) return;
       for (const waiting of pending.values()) waiting.reject(new ApiError(GONE));
       pending.clear();
       const attempt = useConnection.getState().attempt + 1;
